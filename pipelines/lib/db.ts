@@ -1,0 +1,165 @@
+/**
+ * The warehouse: one DuckDB instance and connection per database file, opened and closed explicitly.
+ *
+ * Values are always bound as parameters. Bulk loads go through the appender in data chunks
+ * (`appendRows`), small results come back as plain JS rows (`all`): DATE as `YYYY-MM-DD`, integers as
+ * numbers (bigint only beyond 2^53), DECIMAL as number. Heavy work stays in SQL.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBDataChunkWriter,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBValue,
+  type DuckDBValueConverter,
+  type JS,
+  JSDuckDBValueConverter,
+  JSToDuckDBValueConverter,
+} from '@duckdb/node-api';
+import { RijmError } from './errors.js';
+
+export type SqlValue = string | number | bigint | boolean | null | Date;
+export type Row = Record<string, unknown>;
+
+const plainConverter: DuckDBValueConverter<unknown> = (value, type, converter) => {
+  if (value === null) return null;
+  switch (type.typeId) {
+    case DuckDBTypeId.DATE:
+      return String(value);
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.UHUGEINT: {
+      const n = value as bigint;
+      return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n;
+    }
+    default:
+      return JSDuckDBValueConverter(value, type, converter as unknown as DuckDBValueConverter<JS>);
+  }
+};
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** DuckDB memory limit, e.g. `'2GB'`. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class Warehouse {
+  readonly path: string;
+  readonly readOnly: boolean;
+  #instance: DuckDBInstance;
+  #connection: DuckDBConnection;
+  #closed = false;
+
+  private constructor(path: string, readOnly: boolean, instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.path = path;
+    this.readOnly = readOnly;
+    this.#instance = instance;
+    this.#connection = connection;
+  }
+
+  /** Opens (or creates) the database file `path`; `':memory:'` for a database in memory. */
+  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    try {
+      const instance = await DuckDBInstance.create(path, config);
+      const connection = await instance.connect();
+      return new Warehouse(path, options.readOnly ?? false, instance, connection);
+    } catch (error) {
+      throw new RijmError(`cannot open the warehouse ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  get connection(): DuckDBConnection {
+    if (this.#closed) throw new RijmError(`the warehouse ${this.path} is closed`);
+    return this.#connection;
+  }
+
+  /** Runs one or more statements; parameters bind to `$1`, `$2`, … or `$name`. */
+  async run(sql: string, params?: SqlValue[] | Record<string, SqlValue>): Promise<void> {
+    if (params === undefined) await this.connection.run(sql);
+    else await this.connection.run(sql, params as Record<string, DuckDBValue>);
+  }
+
+  /** Runs a query and returns its rows as plain JS objects. */
+  async all<T extends Row = Row>(sql: string, params?: SqlValue[] | Record<string, SqlValue>): Promise<T[]> {
+    const reader =
+      params === undefined
+        ? await this.connection.runAndReadAll(sql)
+        : await this.connection.runAndReadAll(sql, params as Record<string, DuckDBValue>);
+    return reader.convertRowObjects(plainConverter) as T[];
+  }
+
+  /** The first row of a query, or undefined. */
+  async one<T extends Row = Row>(
+    sql: string,
+    params?: SqlValue[] | Record<string, SqlValue>,
+  ): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /**
+   * Appends rows (arrays in the table's column order, plain JS values) to `table` through the appender,
+   * in data chunks. Returns the number of rows appended.
+   */
+  async appendRows(table: string, rows: Iterable<unknown[]> | AsyncIterable<unknown[]>): Promise<number> {
+    const [schema, name] = table.includes('.') ? table.split('.', 2) : [undefined, table];
+    const appender = await this.connection.createAppender(name!, schema);
+    const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
+    let n = 0;
+    try {
+      for await (const row of rows) {
+        writer.appendRow(row as never);
+        n++;
+      }
+      writer.flush();
+      appender.closeSync();
+    } catch (error) {
+      throw new RijmError(`cannot append to ${table} (row ${n + 1}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return n;
+  }
+
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('begin transaction');
+    try {
+      const result = await fn();
+      await this.run('commit');
+      return result;
+    } catch (error) {
+      await this.run('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.run('checkpoint');
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** Quotes an identifier for SQL. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL (for DDL and COMMENT ON, where parameters cannot be bound). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+
+describe('openWarehouse', () => {
+  it('creates meta, raw and ref schemas with the full reference data', async () => {
+    const db = await openWarehouse(':memory:');
+    try {
+      const counts = await db.all<{ codelijst: string; n: number }>(
+        'select codelijst, count(*) as n from ref.codelijsten group by all order by codelijst',
+      );
+      expect(Object.fromEntries(counts.map((r) => [r.codelijst, r.n]))).toEqual({
+        COD046: 3,
+        COD327: 7,
+        COD467: 4,
+        JZ002: 14,
+        JZ020: 24,
+        JZ588: 11,
+        WJ756: 7,
+        WMO757: 4,
+      });
+      expect((await db.one('select count(*) as n from ref.producten'))?.n).toBe(450);
+      expect((await db.one('select count(*) as n from ref.gemeenten'))?.n).toBe(11);
+      expect(await db.one("select hulpvorm from ref.producten where productcode = '40A01'")).toEqual({
+        hulpvorm: '04',
+      });
+      const pop = await db.one<{ n: number }>(
+        'select sum(leeftijd_0_17) as n from ref.bevolking where jaar = 2026',
+      );
+      expect(pop?.n).toBe(113000);
+      const tables = await db.all(
+        "select table_name from duckdb_tables() where schema_name = 'ref' and (comment is null or comment = '')",
+      );
+      expect(tables).toEqual([]);
+      const cols = await db.all(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'ref' and (comment is null or comment = '')",
+      );
+      expect(cols).toEqual([]);
+      expect(await db.one("select count(*) as n from duckdb_tables() where schema_name = 'raw'")).toEqual({ n: 7 });
+    } finally {
+      db.close();
+    }
+  });
+});
