@@ -15,6 +15,7 @@ import { type Logger, streamLogger } from './lib/log.js';
 /** Every subcommand, in the order `rijm --help` lists them. */
 const registry: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./generate/command.js'),
+  ingest: () => import('./ingest/command.js'),
 };
 
 const sharedOptions: OptionSpec = {
@@ -42,9 +43,15 @@ async function topHelp(): Promise<string> {
 }
 
 function commandHelp(command: Command): string {
-  return [`Usage: rijm ${command.name} [options]`, '', command.summary, '', command.help, '', sharedHelp].join(
-    '\n',
-  );
+  return [
+    `Usage: rijm ${command.name} [options]`,
+    '',
+    command.summary,
+    '',
+    command.help,
+    '',
+    sharedHelp,
+  ].join('\n');
 }
 
 export interface Io {
@@ -84,7 +91,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return ExitCode.ok;
     }
     debug = values.debug === true;
-    const log = io.log ?? streamLogger({ stream: io.err, minLevel: debug ? 'debug' : 'info', clock: io.clock });
+    const log =
+      io.log ?? streamLogger({ stream: io.err, minLevel: debug ? 'debug' : 'info', clock: io.clock });
     const { inbox, 'data-dir': dataDir, debug: _d, help: _h, ...options } = values;
     return await command.run({
       inbox: resolve(String(inbox)),

@@ -53,12 +53,21 @@ export class Warehouse {
   #instance: DuckDBInstance;
   #connection: DuckDBConnection;
   #closed = false;
+  /** False for a handle made by `connect()`: closing it leaves the instance open. */
+  #ownsInstance: boolean;
 
-  private constructor(path: string, readOnly: boolean, instance: DuckDBInstance, connection: DuckDBConnection) {
+  private constructor(
+    path: string,
+    readOnly: boolean,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
+    ownsInstance: boolean,
+  ) {
     this.path = path;
     this.readOnly = readOnly;
     this.#instance = instance;
     this.#connection = connection;
+    this.#ownsInstance = ownsInstance;
   }
 
   /** Opens (or creates) the database file `path`; `':memory:'` for a database in memory. */
@@ -71,10 +80,21 @@ export class Warehouse {
     try {
       const instance = await DuckDBInstance.create(path, config);
       const connection = await instance.connect();
-      return new Warehouse(path, options.readOnly ?? false, instance, connection);
+      return new Warehouse(path, options.readOnly ?? false, instance, connection, true);
     } catch (error) {
       throw new RijmError(`cannot open the warehouse ${path}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * A second connection to the same database instance, for work that runs concurrently (one per worker):
+   * DuckDB runs queries of different connections in parallel, and appends from several connections do not
+   * conflict. Close it when done; the instance stays open until the owning handle is closed.
+   */
+  async connect(): Promise<Warehouse> {
+    if (this.#closed) throw new RijmError(`the warehouse ${this.path} is closed`);
+    const connection = await this.#instance.connect();
+    return new Warehouse(this.path, this.readOnly, this.#instance, connection, false);
   }
 
   get connection(): DuckDBConnection {
@@ -150,7 +170,7 @@ export class Warehouse {
     if (this.#closed) return;
     this.#closed = true;
     this.#connection.closeSync();
-    this.#instance.closeSync();
+    if (this.#ownsInstance) this.#instance.closeSync();
   }
 }
 

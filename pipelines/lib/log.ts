@@ -37,7 +37,9 @@ function makeLogger(write: (record: LogRecord) => void, minLevel: LogLevel, cloc
 
 function formatHuman(record: LogRecord): string {
   const { time, level, event, ...fields } = record;
-  const parts = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const parts = Object.entries(fields).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+  );
   const tag = level === 'info' ? '' : `${level.toUpperCase()} `;
   return `${time.slice(11, 19)} ${tag}${event}${parts.length ? `  ${parts.join(' ')}` : ''}`;
 }

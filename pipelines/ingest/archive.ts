@@ -1,0 +1,50 @@
+/**
+ * The archive keeps every delivered file's bytes by content hash (`archive/<aa>/<sha256>`), whatever
+ * became of its contents, so nothing a municipality delivered is ever lost. Writes go to a temporary
+ * file that is renamed into place, so a killed run never leaves half a file under a hash.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+/** SHA-256 of a file, streamed. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+export function archivePath(archiveDir: string, sha256: string): string {
+  return join(archiveDir, sha256.slice(0, 2), sha256);
+}
+
+/** Copies the file into the archive under its hash, unless it is there already. Returns its path. */
+export async function archiveFile(archiveDir: string, path: string, sha256: string): Promise<string> {
+  const target = archivePath(archiveDir, sha256);
+  if (existsSync(target)) return target;
+  mkdirSync(join(archiveDir, sha256.slice(0, 2)), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    await copyFile(path, tmp);
+    await rename(tmp, target);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  return target;
+}
+
+/** The stable id of a delivery: the same gemeente, name, member and bytes always give the same id. */
+export function deliveryIdOf(
+  gemeente: string,
+  name: string,
+  memberName: string | null,
+  sha256: string,
+): string {
+  return createHash('sha256')
+    .update(`${gemeente}\0${name}\0${memberName ?? ''}\0${sha256}`)
+    .digest('hex')
+    .slice(0, 32);
+}

@@ -1,0 +1,6 @@
+/**
+ * Which loader reads which file type. A type without a loader is refused with its reason.
+ */
+import type { FileType, Loader } from './types.js';
+
+export const loaders: Partial<Record<FileType, Loader>> = {};
