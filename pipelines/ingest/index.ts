@@ -120,7 +120,8 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
         try {
           for (const file of files) {
             const key = file.gemeente?.cbsCode ?? (folder || '(inbox)');
-            const g = (summary.perGemeente[key] ??= emptySummary());
+            summary.perGemeente[key] ??= emptySummary();
+            const g = summary.perGemeente[key];
             const outcome = await ingestFile(conn, file, { ...opts, limits, profiles, loaders });
             if (outcome === 'skipped') {
               summary.skippedFiles++;
