@@ -15,6 +15,7 @@ import { type Logger, streamLogger } from './lib/log.js';
 /** Every subcommand, in the order `rijm --help` lists them. */
 const registry: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./generate/command.js'),
+  build: () => import('./build/command.js'),
   ingest: () => import('./ingest/command.js'),
 };
 
@@ -35,8 +36,11 @@ async function topHelp(): Promise<string> {
   const lines = ['RIJM, de Regionale IJssellandse Monitor (jeugdhulp in jeugdregio IJsselland)', ''];
   lines.push('Usage: rijm <command> [options]', '', 'Commands:');
   for (const [name, load] of Object.entries(registry)) {
-    const { command } = await load();
-    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+    const summary = await load().then(
+      ({ command }) => command.summary,
+      (error: Error) => `(cannot be loaded: ${error.message})`,
+    );
+    lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
   lines.push('', sharedHelp, '', 'Run `rijm <command> --help` for the options of one command.');
   return lines.join('\n');

@@ -15,7 +15,8 @@ export function isValidBsn(value: string): boolean {
 /** SQL boolean expression for the 11-proef on a VARCHAR expression `col`. */
 export function elfproefSql(col: string): string {
   const terms = [9, 8, 7, 6, 5, 4, 3, 2]
-    .map((w, i) => `${w} * cast(substr(${col}, ${i + 1}, 1) as integer)`)
+    .map((w, i) => `${w} * try_cast(substr(${col}, ${i + 1}, 1) as integer)`)
     .join(' + ');
-  return `(coalesce(regexp_full_match(${col}, '[0-9]{9}'), false) and ${col} <> '000000000' and (${terms} - cast(substr(${col}, 9, 1) as integer)) % 11 = 0)`;
+  // try_cast, because SQL does not promise to stop at the first false term of an `and`.
+  return `coalesce(regexp_full_match(${col}, '[0-9]{9}') and ${col} <> '000000000' and (${terms} - try_cast(substr(${col}, 9, 1) as integer)) % 11 = 0, false)`;
 }

@@ -35,7 +35,9 @@ describe('openWarehouse', () => {
         "select table_name, column_name from duckdb_columns() where schema_name = 'ref' and (comment is null or comment = '')",
       );
       expect(cols).toEqual([]);
-      expect(await db.one("select count(*) as n from duckdb_tables() where schema_name = 'raw'")).toEqual({ n: 7 });
+      expect(await db.one("select count(*) as n from duckdb_tables() where schema_name = 'raw'")).toEqual({
+        n: 7,
+      });
     } finally {
       db.close();
     }
