@@ -2,8 +2,8 @@
  * Opens a warehouse and makes sure its schemas exist: meta.* and raw.* from schemas/warehouse/*.sql, and
  * ref.* from reference/. Every command that writes starts here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadReference } from '../reference/load.js';
 import { type OpenOptions, Warehouse } from './db.js';
 import { warehouseSchemaDir } from './paths.js';
@@ -16,14 +16,35 @@ export async function ensureSchemas(db: Warehouse): Promise<void> {
   for (const file of files) await db.run(readFileSync(join(warehouseSchemaDir, file), 'utf8'));
 }
 
+/**
+ * The population file that replaces the demo approximations: `bevolking.csv` in the data directory, which
+ * is the parent of the folder holding the warehouse file (`<data-dir>/warehouse/rijm.duckdb`,
+ * `<data-dir>/work/…`, `<data-dir>/published/…` all share it).
+ */
+export function bevolkingFileFor(warehousePath: string): string | undefined {
+  if (warehousePath === ':memory:') return undefined;
+  const candidate = join(dirname(dirname(warehousePath)), 'bevolking.csv');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Opens a warehouse; unless read-only, creates the meta/raw schemas and (re)loads ref.* — with the
+ * population from `options.bevolkingFile`, else from `bevolkingFileFor(path)`, else the demo figures.
+ */
 export async function openWarehouse(
   path: string,
   options: OpenOptions & { bevolkingFile?: string } = {},
 ): Promise<Warehouse> {
   const db = await Warehouse.open(path, options);
   if (!options.readOnly) {
-    await ensureSchemas(db);
-    await loadReference(db, options.bevolkingFile ? { bevolkingFile: options.bevolkingFile } : {});
+    try {
+      await ensureSchemas(db);
+      const bevolkingFile = options.bevolkingFile ?? bevolkingFileFor(path);
+      await loadReference(db, bevolkingFile ? { bevolkingFile } : {});
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
   return db;
 }

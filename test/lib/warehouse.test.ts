@@ -43,3 +43,24 @@ describe('openWarehouse', () => {
     }
   });
 });
+
+describe('population figures', () => {
+  it('replace the demo approximations with <data-dir>/bevolking.csv when present', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'rijm-'));
+    writeFileSync(
+      join(dataDir, 'bevolking.csv'),
+      'gemeente,jaar,leeftijd_0_17,leeftijd_18_22,bron\nGM0193,2026,26512,9811,CBS 03759ned\n',
+    );
+    const db = await openWarehouse(join(dataDir, 'warehouse', 'rijm.duckdb'));
+    try {
+      expect(await db.all('select * from ref.bevolking')).toEqual([
+        { gemeente: 'GM0193', jaar: 2026, leeftijd_0_17: 26512, leeftijd_18_22: 9811, bron: 'CBS 03759ned' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
