@@ -1,0 +1,273 @@
+/**
+ * Builds the placement and cost models through the real model runner on hand-made inputs: the core
+ * models they read (trajecten, toewijzingen, perioden, peildatum) are replaced by stand-ins that select
+ * from a `given` schema, and marts.indicator_values by the union of the families under test.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModels } from '../../pipelines/build/index.js';
+import type { Warehouse } from '../../pipelines/lib/db.js';
+import { memoryLogger } from '../../pipelines/lib/log.js';
+import { sqlDir } from '../../pipelines/lib/paths.js';
+import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+
+export interface Traject {
+  gemeente?: string;
+  client: string;
+  hulpvorm: string;
+  begin: string;
+  /** Absent or null: still open at the peildatum. */
+  eind?: string | null;
+  aanbieder?: string;
+}
+
+export interface Toewijzing {
+  gemeente?: string;
+  nummer: string;
+  client?: string;
+  hulpvorm: string;
+  soort?: string;
+  budgetCent?: number | null;
+  ingang: string;
+  eind?: string | null;
+}
+
+export interface Declaratie {
+  gemeente?: string;
+  toewijzing: string;
+  client?: string;
+  categorie?: string;
+  productcode?: string | null;
+  begin: string;
+  eind?: string;
+  cent: number;
+  dc?: 'D' | 'C';
+}
+
+export interface Given {
+  peildatum: string;
+  /** First year of core.perioden (defaults to the earliest trajectory start). */
+  eersteJaar?: number;
+  trajecten?: Traject[];
+  toewijzingen?: Toewijzing[];
+  declaraties?: Declaratie[];
+}
+
+const MY_MODELS = [
+  'core/verblijfsepisodes',
+  'marts/verblijfsduur_curve',
+  'marts/ind_verblijf',
+  'marts/ind_verblijfsduur',
+  'marts/ind_kosten',
+  'marts/funnel_limits',
+  'marts/funnel_posities',
+];
+
+const STUBS: Record<string, { columns: string[]; sql: string }> = {
+  'core/trajecten': {
+    columns: [
+      'traject_id',
+      'gemeente',
+      'client_id',
+      'aanbieder_agb',
+      'hulpvorm',
+      'met_verblijf',
+      'begindatum',
+      'einddatum',
+      'reden_beeindiging',
+      'is_open',
+      'geboortejaar',
+      'geboortemaand',
+    ],
+    sql: 'select * from given.trajecten',
+  },
+  'core/toewijzingen': {
+    columns: [
+      'gemeente',
+      'toewijzingnummer',
+      'client_id',
+      'aanbieder_agb',
+      'productcategorie',
+      'productcode',
+      'hulpvorm',
+      'soort',
+      'met_verblijf',
+      'budget_cent',
+      'ingangsdatum',
+      'einddatum',
+    ],
+    sql: 'select * from given.toewijzingen',
+  },
+  'core/peildatum': {
+    columns: ['peildatum', 'bron'],
+    sql: "select peildatum, 'opgegeven' as bron from given.opties",
+  },
+  'core/perioden': {
+    columns: ['periode', 'soort', 'begindatum', 'einddatum'],
+    sql: `with jaren as (
+  select j.range::integer as jaar from given.opties o, range(o.eerste_jaar, year(o.peildatum) + 1) j
+)
+select jaar::varchar as periode, 'jaar' as soort, make_date(jaar, 1, 1) as begindatum, make_date(jaar, 12, 31) as einddatum from jaren
+union all
+select jaar || '-H1', 'halfjaar', make_date(jaar, 1, 1), make_date(jaar, 6, 30) from jaren
+union all
+select jaar || '-H2', 'halfjaar', make_date(jaar, 7, 1), make_date(jaar, 12, 31) from jaren, given.opties o
+where make_date(jaar, 7, 1) <= o.peildatum`,
+  },
+  'marts/indicator_values': {
+    columns: [
+      'gemeente',
+      'periode',
+      'indicator',
+      'dimensie',
+      'dimensie_waarde',
+      'teller',
+      'noemer',
+      'waarde',
+      'ci_laag',
+      'ci_hoog',
+    ],
+    sql: `select * from marts.ind_verblijf
+union all select * from marts.ind_verblijfsduur
+union all select * from marts.ind_kosten`,
+  },
+};
+
+function stubSql(name: string, stub: { columns: string[]; sql: string }): string {
+  const header = [
+    `-- @table stand-in for ${name} in the placement tests`,
+    '-- @grain as the real model',
+    ...stub.columns.map((c) => `-- @column ${c} as the real model`),
+  ];
+  return `${header.join('\n')}\n\n${stub.sql}\n`;
+}
+
+/** A temporary sql/ folder with the real macros and models under test and stand-ins for the rest. */
+function writeSqlDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rijm-placements-'));
+  for (const layer of ['macros', 'core', 'marts']) mkdirSync(join(dir, layer));
+  for (const file of readdirSync(join(sqlDir, 'macros'))) {
+    copyFileSync(join(sqlDir, 'macros', file), join(dir, 'macros', file));
+  }
+  for (const model of MY_MODELS) {
+    copyFileSync(join(sqlDir, `${model}.sql`), join(dir, `${model}.sql`));
+    try {
+      copyFileSync(join(sqlDir, `${model}.tests.sql`), join(dir, `${model}.tests.sql`));
+    } catch {
+      // a model without query tests
+    }
+  }
+  for (const [name, stub] of Object.entries(STUBS))
+    writeFileSync(join(dir, `${name}.sql`), stubSql(name, stub));
+  return dir;
+}
+
+const v = (x: string | null | undefined) => x ?? null;
+
+/** Opens a warehouse in memory, loads `given` and builds the models; close the result when done. */
+export async function buildPlacements(given: Given): Promise<Warehouse> {
+  const db = await openWarehouse(':memory:');
+  const trajecten = given.trajecten ?? [];
+  const eersteJaar =
+    given.eersteJaar ??
+    Math.min(Number(given.peildatum.slice(0, 4)), ...trajecten.map((t) => Number(t.begin.slice(0, 4))));
+  await db.run(`
+    create schema given;
+    create table given.opties (peildatum date, eerste_jaar integer);
+    create table given.trajecten (traject_id varchar, gemeente varchar, client_id varchar, aanbieder_agb varchar,
+      hulpvorm varchar, met_verblijf boolean, begindatum date, einddatum date, reden_beeindiging varchar,
+      is_open boolean, geboortejaar smallint, geboortemaand tinyint);
+    create table given.toewijzingen (gemeente varchar, toewijzingnummer varchar, client_id varchar,
+      aanbieder_agb varchar, productcategorie varchar, productcode varchar, hulpvorm varchar, soort varchar,
+      met_verblijf boolean, budget_cent bigint, ingangsdatum date, einddatum date);
+  `);
+  await db.run('insert into given.opties values ($1::date, $2)', [given.peildatum, eersteJaar]);
+  for (const [i, t] of trajecten.entries()) {
+    await db.run(
+      `insert into given.trajecten values ($1, $2, $3, $4, $5, $5 >= '11', $6::date, $7::date, $8, $7 is null, 2010, 1)`,
+      [
+        `T${i + 1}`,
+        t.gemeente ?? 'GM0193',
+        t.client,
+        t.aanbieder ?? '01010101',
+        t.hulpvorm,
+        t.begin,
+        v(t.eind),
+        t.eind ? '31' : null,
+      ],
+    );
+  }
+  for (const t of given.toewijzingen ?? []) {
+    await db.run(
+      `insert into given.toewijzingen values ($1, $2, $3, '01010101', null, null, $4, $5, $4 >= '11', $6, $7::date, $8::date)`,
+      [
+        t.gemeente ?? 'GM0193',
+        t.nummer,
+        t.client ?? 'C1',
+        t.hulpvorm,
+        t.soort ?? 'jeugdhulp',
+        t.budgetCent ?? null,
+        t.ingang,
+        v(t.eind),
+      ],
+    );
+  }
+  for (const [i, d] of (given.declaraties ?? []).entries()) {
+    await db.run(
+      `insert into raw.jw323 (delivery_id, seq, gemeente, aanbieder_agb, bericht_identificatie, dagtekening,
+         client_id, toewijzingnummer, productcategorie, productcode, periode_begin, periode_eind,
+         ingediend_bedrag_cent, debet_credit)
+       values ('d', $1, $2, '01010101', 'b', $3::date, $4, $5, $6, $7, $3::date, $8::date, $9, $10)`,
+      [
+        i + 1,
+        d.gemeente ?? 'GM0193',
+        d.begin,
+        d.client ?? 'C1',
+        d.toewijzing,
+        d.categorie ?? '45',
+        v(d.productcode),
+        d.eind ?? d.begin,
+        d.cent,
+        d.dc ?? 'D',
+      ],
+    );
+  }
+  const dir = writeSqlDir();
+  try {
+    await buildModels(db, {
+      peildatum: given.peildatum,
+      log: memoryLogger(),
+      clock: () => new Date('2030-01-01T00:00:00Z'),
+      sqlDir: dir,
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return db;
+}
+
+export interface IndicatorRow {
+  gemeente: string;
+  periode: string;
+  indicator: string;
+  dimensie: string;
+  dimensie_waarde: string;
+  teller: number | null;
+  noemer: number | null;
+  waarde: number;
+  ci_laag: number | null;
+  ci_hoog: number | null;
+}
+
+/** The indicator rows of `indicator`, keyed `gemeente|periode|dimensie_waarde`. */
+export async function indicator(db: Warehouse, name: string): Promise<Map<string, IndicatorRow>> {
+  const rows = await db.all<IndicatorRow & Record<string, unknown>>(
+    'select * from marts.indicator_values where indicator = $1',
+    [name],
+  );
+  return new Map(rows.map((r) => [`${r.gemeente}|${r.periode}|${r.dimensie_waarde}`, r]));
+}
