@@ -17,16 +17,20 @@
 -- @test unique: verblijf_id
 -- @test accepted_values eerste_hulpvorm: 11, 12, 13, 14
 
--- Open stays are censored at the peildatum; merging follows the CBS rule for trajectories (+ 1 day).
+-- Censored at the peildatum, like core.traject_perioden: an end after the peildatum was not known then,
+-- so the stay counts as open, and a trajectory starting after it does not exist yet.
 
 with
 
-trajecten as (
-  select * from core.trajecten where met_verblijf
-),
-
 peildatum as (
   select peildatum from core.peildatum
+),
+
+trajecten as (
+  select t.*
+  from core.trajecten t
+  cross join peildatum p
+  where t.met_verblijf and t.begindatum <= p.peildatum
 ),
 
 -- An open trajectory has no end; the far-future date lets it swallow every later start.
@@ -37,9 +41,11 @@ met_eind as (
     traject_id,
     hulpvorm,
     begindatum,
-    is_open or einddatum is null as is_open,
-    case when is_open or einddatum is null then date '9999-12-31' else einddatum end as eind_of_open
+    is_open or einddatum is null or einddatum > p.peildatum as is_open,
+    case when is_open or einddatum is null or einddatum > p.peildatum then date '9999-12-31' else einddatum end
+      as eind_of_open
   from trajecten
+  cross join peildatum p
 ),
 
 -- The latest end among the earlier trajectories of the client decides whether this one continues the

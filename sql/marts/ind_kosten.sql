@@ -28,15 +28,15 @@
 with
 
 declaraties as (
-  select * from raw.jw323
+  select * from staging.declaraties
 ),
 
 toewijzingen as (
   select * from core.toewijzingen
 ),
 
-trajecten as (
-  select * from core.trajecten
+actief as (
+  select * from core.traject_perioden
 ),
 
 perioden as (
@@ -52,13 +52,11 @@ hulpvormen as (
 ),
 
 gebieden as (
-  select cbs_code as gemeente from ref.gemeenten
-  union all
-  select 'IJsselland'
+  select * from core.gebieden
 ),
 
 raster as (
-  select g.gemeente, p.periode, p.begindatum, p.einddatum
+  select distinct g.gebied, p.periode
   from gebieden g
   cross join perioden p
 ),
@@ -71,7 +69,7 @@ bedragen as (
     coalesce(t.hulpvorm, p.hulpvorm, c.hulpvorm) as hulpvorm,
     coalesce(t.soort, c.soort) as soort,
     t.budget_cent > 0 as met_budget,
-    case d.debet_credit when 'C' then -d.ingediend_bedrag_cent else d.ingediend_bedrag_cent end as bedrag_cent
+    d.bedrag_cent
   from declaraties d
   left join toewijzingen t on t.gemeente = d.gemeente and t.toewijzingnummer = d.toewijzingnummer
   left join ref.producten p on p.productcode = d.productcode
@@ -85,66 +83,49 @@ gedeclareerd as (
   where b.soort = 'jeugdhulp'
 ),
 
-gedeclareerd_per_gebied as (
-  select gemeente, periode, hulpvorm, met_budget, bedrag_cent from gedeclareerd
-  union all
-  select 'IJsselland', periode, hulpvorm, met_budget, bedrag_cent from gedeclareerd
-),
-
 kosten as (
-  select gemeente, periode, hulpvorm, sum(bedrag_cent) as bedrag_cent
-  from gedeclareerd_per_gebied
-  group by grouping sets ((gemeente, periode), (gemeente, periode, hulpvorm))
-),
-
-actief as (
-  select p.periode, t.gemeente, t.client_id, t.hulpvorm
-  from trajecten t
-  join perioden p on t.begindatum <= p.einddatum and (t.einddatum is null or t.einddatum >= p.begindatum)
-),
-
-actief_per_gebied as (
-  select gemeente, periode, client_id, hulpvorm from actief
-  union all
-  select 'IJsselland', periode, client_id, hulpvorm from actief
+  select g.gebied, d.periode, d.hulpvorm, sum(d.bedrag_cent) as bedrag_cent
+  from gedeclareerd d
+  join gebieden g on g.gemeente = d.gemeente
+  group by grouping sets ((g.gebied, d.periode), (g.gebied, d.periode, d.hulpvorm))
 ),
 
 jeugdigen as (
-  select gemeente, periode, hulpvorm, count(distinct client_id) as aantal
-  from actief_per_gebied
-  group by grouping sets ((gemeente, periode), (gemeente, periode, hulpvorm))
+  select gebied, periode, hulpvorm, count(distinct client_id) as aantal
+  from actief
+  group by grouping sets ((gebied, periode), (gebied, periode, hulpvorm))
 ),
 
 -- Rows for every gebied × periode, totaal and every hulpvorm (dimensie_waarde null = totaal here).
 raster_dimensies as (
-  select r.gemeente, r.periode, null::varchar as hulpvorm from raster r
+  select r.gebied, r.periode, null::varchar as hulpvorm from raster r
   union all
-  select r.gemeente, r.periode, h.hulpvorm from raster r cross join hulpvormen h
+  select r.gebied, r.periode, h.hulpvorm from raster r cross join hulpvormen h
 ),
 
 kosten_gedeclareerd as (
   select
-    r.gemeente, r.periode, 'kosten_gedeclareerd' as indicator,
+    r.gebied as gemeente, r.periode, 'kosten_gedeclareerd' as indicator,
     case when r.hulpvorm is null then 'totaal' else 'hulpvorm' end as dimensie,
     coalesce(r.hulpvorm, 'totaal') as dimensie_waarde,
     null::bigint as teller, null::bigint as noemer, coalesce(k.bedrag_cent, 0) / 100.0 as waarde,
     null::double as ci_laag, null::double as ci_hoog
   from raster_dimensies r
   left join kosten k
-    on k.gemeente = r.gemeente and k.periode = r.periode and k.hulpvorm is not distinct from r.hulpvorm
+    on k.gebied = r.gebied and k.periode = r.periode and k.hulpvorm is not distinct from r.hulpvorm
 ),
 
 kosten_per_jeugdige as (
   select
-    r.gemeente, r.periode, 'kosten_per_jeugdige',
+    r.gebied, r.periode, 'kosten_per_jeugdige',
     case when r.hulpvorm is null then 'totaal' else 'hulpvorm' end,
     coalesce(r.hulpvorm, 'totaal'),
     null::bigint, j.aantal::bigint, coalesce(k.bedrag_cent, 0) / 100.0 / j.aantal, null::double, null::double
   from raster_dimensies r
   join jeugdigen j
-    on j.gemeente = r.gemeente and j.periode = r.periode and j.hulpvorm is not distinct from r.hulpvorm
+    on j.gebied = r.gebied and j.periode = r.periode and j.hulpvorm is not distinct from r.hulpvorm
   left join kosten k
-    on k.gemeente = r.gemeente and k.periode = r.periode and k.hulpvorm is not distinct from r.hulpvorm
+    on k.gebied = r.gebied and k.periode = r.periode and k.hulpvorm is not distinct from r.hulpvorm
   where j.aantal > 0
 ),
 
@@ -187,22 +168,17 @@ benutting_per_toewijzing as (
   left join gedeclareerd_op_budget g using (periode, gemeente, toewijzingnummer)
 ),
 
-benutting_per_gebied as (
-  select * from benutting_per_toewijzing
-  union all
-  select 'IJsselland', periode, hulpvorm, budget_cent, bedrag_cent from benutting_per_toewijzing
-),
-
 benutting as (
-  select gemeente, periode, hulpvorm, count(*) as toewijzingen, sum(budget_cent) as budget_cent,
-    sum(bedrag_cent) as bedrag_cent
-  from benutting_per_gebied
-  group by grouping sets ((gemeente, periode), (gemeente, periode, hulpvorm))
+  select g.gebied, b.periode, b.hulpvorm, count(*) as toewijzingen, sum(b.budget_cent) as budget_cent,
+    sum(b.bedrag_cent) as bedrag_cent
+  from benutting_per_toewijzing b
+  join gebieden g on g.gemeente = b.gemeente
+  group by grouping sets ((g.gebied, b.periode), (g.gebied, b.periode, b.hulpvorm))
 ),
 
 budgetbenutting as (
   select
-    gemeente, periode, 'budgetbenutting',
+    gebied, periode, 'budgetbenutting',
     case when hulpvorm is null then 'totaal' else 'hulpvorm' end,
     coalesce(hulpvorm, 'totaal'),
     null::bigint, toewijzingen::bigint, bedrag_cent / budget_cent, null::double, null::double

@@ -7,8 +7,10 @@
 -- @column indicator Id van de indicator (indicators.md §4)
 -- @column dimensie totaal of verblijfstype
 -- @column dimensie_waarde totaal, of de hulpvorm 11-14 bij dimensie verblijfstype
--- @column teller Teller van een aandeel; leeg bij aantallen en cijfers per 1.000
--- @column noemer Noemer van een aandeel, of de bevolking 0-22 jaar bij uithuisgeplaatst_per_1000; leeg bij aantallen
+-- @column teller Teller van een aandeel, of het aantal uithuisgeplaatste jeugdigen bij
+--   uithuisgeplaatst_per_1000; leeg bij aantallen
+-- @column noemer Noemer van een aandeel, of de bevolking 0-22 jaar bij uithuisgeplaatst_per_1000 (dezelfde
+--   als bij jeugdigen_per_1000); leeg bij aantallen
 -- @column waarde Aantal, aantal per 1.000 jeugdigen of aandeel (0-1)
 -- @column ci_laag Ondergrens van het 95%-Wilson-interval (alleen aandelen)
 -- @column ci_hoog Bovengrens van het 95%-Wilson-interval (alleen aandelen)
@@ -16,13 +18,15 @@
 -- @test unique: gemeente, periode, indicator, dimensie, dimensie_waarde
 -- @test accepted_values dimensie: totaal, verblijfstype
 
--- The region is its own gebied over all rows: clients are counted distinct in the region (a client
--- placed from two gemeenten counts once), shares are pooled, episode counts add up.
+-- Counted per gebied (core.gebieden): a client placed from two gemeenten counts once in the region,
+-- shares are pooled, episode counts add up. A client counts as kleinschalig gezinsgericht when any of
+-- their stays active in the period is pleegzorg (11) or gezinsgericht (12), the same way a client counts
+-- under every verblijfstype they had.
 
 with
 
-trajecten as (
-  select * from core.trajecten
+actief as (
+  select * from core.traject_perioden
 ),
 
 verblijfsepisodes as (
@@ -33,110 +37,84 @@ perioden as (
   select * from core.perioden
 ),
 
-bevolking as (
-  select * from ref.bevolking
+gebieden as (
+  select * from core.gebieden
+),
+
+-- The same population as jeugdigen_per_1000, so the two rates share their denominator.
+inwoners as (
+  select gemeente as gebied, periode, noemer as inwoners_0_22
+  from marts.ind_jeugdigen
+  where indicator = 'jeugdigen_per_1000' and dimensie = 'totaal'
 ),
 
 verblijfstypen as (
   select hulpvorm from ref.hulpvormen where met_verblijf
 ),
 
-gebieden as (
-  select cbs_code as gemeente from ref.gemeenten
-  union all
-  select 'IJsselland'
-),
-
 raster as (
-  select g.gemeente, p.periode, p.begindatum, p.einddatum
+  select distinct g.gebied, p.periode
   from gebieden g
   cross join perioden p
 ),
 
-actief as (
-  select p.periode, t.gemeente, t.client_id, t.hulpvorm, t.met_verblijf
-  from trajecten t
-  join perioden p
-    on t.begindatum <= p.einddatum and (t.einddatum is null or t.einddatum >= p.begindatum)
-),
-
-actief_per_gebied as (
-  select gemeente, periode, client_id, hulpvorm, met_verblijf from actief
-  union all
-  select 'IJsselland', periode, client_id, hulpvorm, met_verblijf from actief
-),
-
 clienten as (
   select
-    gemeente,
+    gebied,
     periode,
     count(distinct client_id) as met_jeugdhulp,
     count(distinct client_id) filter (where met_verblijf) as met_verblijf,
     count(distinct client_id) filter (where hulpvorm in ('11', '12')) as kleinschalig
-  from actief_per_gebied
-  group by gemeente, periode
+  from actief
+  group by gebied, periode
 ),
 
 clienten_per_type as (
-  select gemeente, periode, hulpvorm, count(distinct client_id) as met_verblijf
-  from actief_per_gebied
+  select gebied, periode, hulpvorm, count(distinct client_id) as met_verblijf
+  from actief
   where met_verblijf
-  group by gemeente, periode, hulpvorm
+  group by gebied, periode, hulpvorm
 ),
 
 gestart as (
-  select p.periode, e.gemeente, e.eerste_hulpvorm
+  select g.gebied, p.periode, e.eerste_hulpvorm
   from verblijfsepisodes e
+  join gebieden g on g.gemeente = e.gemeente
   join perioden p on e.begindatum between p.begindatum and p.einddatum
-),
-
-gestart_per_gebied as (
-  select gemeente, periode, eerste_hulpvorm from gestart
-  union all
-  select 'IJsselland', periode, eerste_hulpvorm from gestart
-),
-
--- Half-years take the population of their year (stand per 1 januari), the region the sum of its gemeenten.
-jeugdigen as (
-  select b.gemeente, b.jaar, b.leeftijd_0_17 + b.leeftijd_18_22 as aantal from bevolking b
-  union all
-  select 'IJsselland', b.jaar, sum(b.leeftijd_0_17 + b.leeftijd_18_22)
-  from bevolking b
-  where b.gemeente in (select cbs_code from ref.gemeenten)
-  group by b.jaar
 ),
 
 uithuisgeplaatst as (
   select
-    r.gemeente, r.periode, 'uithuisgeplaatst' as indicator, 'totaal' as dimensie, 'totaal' as dimensie_waarde,
-    null::bigint as teller, null::bigint as noemer, coalesce(c.met_verblijf, 0)::double as waarde,
-    null::double as ci_laag, null::double as ci_hoog
+    r.gebied as gemeente, r.periode, 'uithuisgeplaatst' as indicator, 'totaal' as dimensie,
+    'totaal' as dimensie_waarde, null::bigint as teller, null::bigint as noemer,
+    coalesce(c.met_verblijf, 0)::double as waarde, null::double as ci_laag, null::double as ci_hoog
   from raster r
-  left join clienten c using (gemeente, periode)
+  left join clienten c using (gebied, periode)
 ),
 
 uithuisgeplaatst_per_type as (
   select
-    r.gemeente, r.periode, 'uithuisgeplaatst', 'verblijfstype', v.hulpvorm,
+    r.gebied, r.periode, 'uithuisgeplaatst', 'verblijfstype', v.hulpvorm,
     null::bigint, null::bigint, coalesce(c.met_verblijf, 0)::double, null::double, null::double
   from raster r
   cross join verblijfstypen v
-  left join clienten_per_type c on c.gemeente = r.gemeente and c.periode = r.periode and c.hulpvorm = v.hulpvorm
+  left join clienten_per_type c on c.gebied = r.gebied and c.periode = r.periode and c.hulpvorm = v.hulpvorm
 ),
 
 per_1000 as (
   select
-    r.gemeente, r.periode, 'uithuisgeplaatst_per_1000', 'totaal', 'totaal',
-    null::bigint, j.aantal::bigint, 1000.0 * coalesce(c.met_verblijf, 0) / j.aantal, null::double, null::double
+    r.gebied, r.periode, 'uithuisgeplaatst_per_1000', 'totaal', 'totaal',
+    coalesce(c.met_verblijf, 0)::bigint, i.inwoners_0_22::bigint,
+    1000.0 * coalesce(c.met_verblijf, 0) / i.inwoners_0_22, null::double, null::double
   from raster r
-  join jeugdigen j on j.gemeente = r.gemeente and j.jaar = year(r.begindatum)
-  left join clienten c on c.gemeente = r.gemeente and c.periode = r.periode
-  where j.aantal > 0
+  join inwoners i using (gebied, periode)
+  left join clienten c using (gebied, periode)
+  where i.inwoners_0_22 > 0
 ),
 
 aandeel as (
   select
-    gemeente, periode, 'uithuisgeplaatst_aandeel', 'totaal', 'totaal',
+    gebied, periode, 'uithuisgeplaatst_aandeel', 'totaal', 'totaal',
     met_verblijf, met_jeugdhulp, met_verblijf / met_jeugdhulp,
     wilson_laag(met_verblijf, met_jeugdhulp), wilson_hoog(met_verblijf, met_jeugdhulp)
   from clienten
@@ -145,7 +123,7 @@ aandeel as (
 
 kleinschalig_gezinsgericht as (
   select
-    gemeente, periode, 'kleinschalig_gezinsgericht', 'totaal', 'totaal',
+    gebied, periode, 'kleinschalig_gezinsgericht', 'totaal', 'totaal',
     kleinschalig, met_verblijf, kleinschalig / met_verblijf,
     wilson_laag(kleinschalig, met_verblijf), wilson_hoog(kleinschalig, met_verblijf)
   from clienten
@@ -154,22 +132,21 @@ kleinschalig_gezinsgericht as (
 
 nieuwe_uithuisplaatsingen as (
   select
-    r.gemeente, r.periode, 'nieuwe_uithuisplaatsingen', 'totaal', 'totaal',
+    r.gebied, r.periode, 'nieuwe_uithuisplaatsingen', 'totaal', 'totaal',
     null::bigint, null::bigint, count(g.periode)::double, null::double, null::double
   from raster r
-  left join gestart_per_gebied g on g.gemeente = r.gemeente and g.periode = r.periode
-  group by r.gemeente, r.periode
+  left join gestart g on g.gebied = r.gebied and g.periode = r.periode
+  group by r.gebied, r.periode
 ),
 
 nieuwe_per_type as (
   select
-    r.gemeente, r.periode, 'nieuwe_uithuisplaatsingen', 'verblijfstype', v.hulpvorm,
+    r.gebied, r.periode, 'nieuwe_uithuisplaatsingen', 'verblijfstype', v.hulpvorm,
     null::bigint, null::bigint, count(g.periode)::double, null::double, null::double
   from raster r
   cross join verblijfstypen v
-  left join gestart_per_gebied g
-    on g.gemeente = r.gemeente and g.periode = r.periode and g.eerste_hulpvorm = v.hulpvorm
-  group by r.gemeente, r.periode, v.hulpvorm
+  left join gestart g on g.gebied = r.gebied and g.periode = r.periode and g.eerste_hulpvorm = v.hulpvorm
+  group by r.gebied, r.periode, v.hulpvorm
 ),
 
 final as (

@@ -38,6 +38,10 @@ perioden as (
   select * from core.perioden
 ),
 
+gebieden as (
+  select * from core.gebieden
+),
+
 mijlpalen as (
   select * from (values ('nog_in_verblijf_6m', 183), ('nog_in_verblijf_12m', 365), ('nog_in_verblijf_24m', 730))
     as m(indicator, dag)
@@ -88,17 +92,12 @@ km_aandelen as (
   from nog_in_verblijf
 ),
 
-beeindigd as (
-  select p.periode, e.gemeente, e.duur_dagen
+beeindigd_per_gebied as (
+  select g.gebied as gemeente, p.periode, e.duur_dagen
   from verblijfsepisodes e
+  join gebieden g on g.gemeente = e.gemeente
   join perioden p on e.einddatum between p.begindatum and p.einddatum
   where not e.is_open
-),
-
-beeindigd_per_gebied as (
-  select gemeente, periode, duur_dagen from beeindigd
-  union all
-  select 'IJsselland', periode, duur_dagen from beeindigd
 ),
 
 naief as (

@@ -29,6 +29,10 @@ cohorten as (
   select periode as cohort from core.perioden where soort = 'jaar'
 ),
 
+gebieden as (
+  select * from core.gebieden
+),
+
 episodes as (
   select e.gemeente, year(e.begindatum)::varchar as cohort, e.duur_dagen as dag, not e.is_open as beeindigd
   from verblijfsepisodes e
@@ -36,9 +40,9 @@ episodes as (
 ),
 
 per_gebied as (
-  select gemeente, cohort, dag, beeindigd from episodes
-  union all
-  select 'IJsselland', cohort, dag, beeindigd from episodes
+  select g.gebied as gemeente, e.cohort, e.dag, e.beeindigd
+  from episodes e
+  join gebieden g on g.gemeente = e.gemeente
 ),
 
 -- Day 0 is always a row, so every curve starts at the full cohort.

@@ -1,7 +1,8 @@
 /**
  * Builds the placement and cost models through the real model runner on hand-made inputs: the core
- * models they read (trajecten, toewijzingen, perioden, peildatum) are replaced by stand-ins that select
- * from a `given` schema, and marts.indicator_values by the union of the families under test.
+ * models made from the iJw messages (trajecten, toewijzingen) are replaced by stand-ins that select from
+ * a `given` schema, and marts.indicator_values by the union of the families under test; everything
+ * else they read (peildatum, perioden, gebieden, traject_perioden, declaraties) is the real model.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,15 +48,20 @@ export interface Declaratie {
 
 export interface Given {
   peildatum: string;
-  /** First year of core.perioden (defaults to the earliest trajectory start). */
-  eersteJaar?: number;
   trajecten?: Traject[];
   toewijzingen?: Toewijzing[];
   declaraties?: Declaratie[];
 }
 
-const MY_MODELS = [
+/** Real models copied into the test build: the ones under test and the shared ones they read. */
+const REAL_MODELS = [
+  'staging/declaraties',
+  'core/peildatum',
+  'core/perioden',
+  'core/gebieden',
+  'core/traject_perioden',
   'core/verblijfsepisodes',
+  'marts/ind_jeugdigen',
   'marts/verblijfsduur_curve',
   'marts/ind_verblijf',
   'marts/ind_verblijfsduur',
@@ -64,6 +70,7 @@ const MY_MODELS = [
   'marts/funnel_posities',
 ];
 
+/** Stand-ins for the models built from the iJw messages, and for the union of every family. */
 const STUBS: Record<string, { columns: string[]; sql: string }> = {
   'core/trajecten': {
     columns: [
@@ -99,22 +106,6 @@ const STUBS: Record<string, { columns: string[]; sql: string }> = {
     ],
     sql: 'select * from given.toewijzingen',
   },
-  'core/peildatum': {
-    columns: ['peildatum', 'bron'],
-    sql: "select peildatum, 'opgegeven' as bron from given.opties",
-  },
-  'core/perioden': {
-    columns: ['periode', 'soort', 'begindatum', 'einddatum'],
-    sql: `with jaren as (
-  select j.range::integer as jaar from given.opties o, range(o.eerste_jaar, year(o.peildatum) + 1) j
-)
-select jaar::varchar as periode, 'jaar' as soort, make_date(jaar, 1, 1) as begindatum, make_date(jaar, 12, 31) as einddatum from jaren
-union all
-select jaar || '-H1', 'halfjaar', make_date(jaar, 1, 1), make_date(jaar, 6, 30) from jaren
-union all
-select jaar || '-H2', 'halfjaar', make_date(jaar, 7, 1), make_date(jaar, 12, 31) from jaren, given.opties o
-where make_date(jaar, 7, 1) <= o.peildatum`,
-  },
   'marts/indicator_values': {
     columns: [
       'gemeente',
@@ -128,9 +119,10 @@ where make_date(jaar, 7, 1) <= o.peildatum`,
       'ci_laag',
       'ci_hoog',
     ],
-    sql: `select * from marts.ind_verblijf
-union all select * from marts.ind_verblijfsduur
-union all select * from marts.ind_kosten`,
+    sql: `select * from marts.ind_jeugdigen
+union all by name select * from marts.ind_verblijf
+union all by name select * from marts.ind_verblijfsduur
+union all by name select * from marts.ind_kosten`,
   },
 };
 
@@ -146,11 +138,11 @@ function stubSql(name: string, stub: { columns: string[]; sql: string }): string
 /** A temporary sql/ folder with the real macros and models under test and stand-ins for the rest. */
 function writeSqlDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rijm-placements-'));
-  for (const layer of ['macros', 'core', 'marts']) mkdirSync(join(dir, layer));
+  for (const layer of ['macros', 'staging', 'core', 'marts']) mkdirSync(join(dir, layer));
   for (const file of readdirSync(join(sqlDir, 'macros'))) {
     copyFileSync(join(sqlDir, 'macros', file), join(dir, 'macros', file));
   }
-  for (const model of MY_MODELS) {
+  for (const model of REAL_MODELS) {
     copyFileSync(join(sqlDir, `${model}.sql`), join(dir, `${model}.sql`));
     try {
       copyFileSync(join(sqlDir, `${model}.tests.sql`), join(dir, `${model}.tests.sql`));
@@ -169,12 +161,8 @@ const v = (x: string | null | undefined) => x ?? null;
 export async function buildPlacements(given: Given): Promise<Warehouse> {
   const db = await openWarehouse(':memory:');
   const trajecten = given.trajecten ?? [];
-  const eersteJaar =
-    given.eersteJaar ??
-    Math.min(Number(given.peildatum.slice(0, 4)), ...trajecten.map((t) => Number(t.begin.slice(0, 4))));
   await db.run(`
     create schema given;
-    create table given.opties (peildatum date, eerste_jaar integer);
     create table given.trajecten (traject_id varchar, gemeente varchar, client_id varchar, aanbieder_agb varchar,
       hulpvorm varchar, met_verblijf boolean, begindatum date, einddatum date, reden_beeindiging varchar,
       is_open boolean, geboortejaar smallint, geboortemaand tinyint);
@@ -182,7 +170,6 @@ export async function buildPlacements(given: Given): Promise<Warehouse> {
       aanbieder_agb varchar, productcategorie varchar, productcode varchar, hulpvorm varchar, soort varchar,
       met_verblijf boolean, budget_cent bigint, ingangsdatum date, einddatum date);
   `);
-  await db.run('insert into given.opties values ($1::date, $2)', [given.peildatum, eersteJaar]);
   for (const [i, t] of trajecten.entries()) {
     await db.run(
       `insert into given.trajecten values ($1, $2, $3, $4, $5, $5 >= '11', $6::date, $7::date, $8, $7 is null, 2010, 1)`,
