@@ -23,6 +23,9 @@ with
 families as (
   select * from marts.ind_jeugdigen
   union all by name select * from marts.ind_trajecten
+  union all by name select * from marts.ind_verblijf
+  union all by name select * from marts.ind_verblijfsduur
+  union all by name select * from marts.ind_kosten
 ),
 
 final as (
