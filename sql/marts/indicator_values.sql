@@ -23,6 +23,14 @@ with
 families as (
   select * from marts.ind_jeugdigen
   union all by name select * from marts.ind_trajecten
+  union all by name select * from marts.ind_beeindiging
+  union all by name select * from marts.ind_doelrealisatie
+  union all by name select * from marts.ind_tevredenheid
+  union all by name select * from marts.ind_geen_nieuwe_start
+  union all by name select * from marts.ind_tijdigheid
+  union all by name select * from marts.ind_herhaald_beroep
+  union all by name select * from marts.ind_ambulant
+  union all by name select * from marts.ind_achttien
   union all by name select * from marts.ind_verblijf
   union all by name select * from marts.ind_verblijfsduur
   union all by name select * from marts.ind_kosten
