@@ -100,7 +100,9 @@ describe('Kaplan–Meier stay duration', () => {
       [420, 1, 1, 0],
     ]);
     const s = curve.map((r) => r.overleving as number);
-    [1, 5 / 6, 5 / 6, 5 / 12, 5 / 12, 0].forEach((expected, i) => expect(s[i]).toBeCloseTo(expected, 12));
+    for (const [i, expected] of [1, 5 / 6, 5 / 6, 5 / 12, 5 / 12, 0].entries()) {
+      expect(s[i]).toBeCloseTo(expected, 12);
+    }
     // Greenwood: se(300) = 5/12 · √(17/60)
     expect(curve[3]!.se_greenwood).toBeCloseTo((5 / 12) * Math.sqrt(17 / 60), 12);
     const episodes = await db.all(
