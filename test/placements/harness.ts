@@ -27,7 +27,8 @@ export interface Toewijzing {
   gemeente?: string;
   nummer: string;
   client?: string;
-  hulpvorm: string;
+  /** Null for what is not jeugdhulp. */
+  hulpvorm: string | null;
   soort?: string;
   budgetCent?: number | null;
   ingang: string;
