@@ -17,6 +17,10 @@ const registry: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./generate/command.js'),
   build: () => import('./build/command.js'),
   ingest: () => import('./ingest/command.js'),
+  nightly: () => import('./nightly/command.js'),
+  schedule: () => import('./nightly/schedule.js'),
+  status: () => import('./nightly/status.js'),
+  export: () => import('./export/command.js'),
 };
 
 const sharedOptions: OptionSpec = {

@@ -1,0 +1,154 @@
+/**
+ * `rijm schedule`: runs the nightly job on a cron expression in the foreground (for a container or a
+ * service manager that keeps one process up). Runs never overlap: a tick that comes while a run is busy
+ * is skipped and logged. SIGINT/SIGTERM stop the schedule; a run in progress is allowed to finish (a
+ * second signal ends the process at once, which is safe: a killed run publishes nothing).
+ */
+import { Cron } from 'croner';
+import type { Command } from '../lib/command.js';
+import { ExitCode, RijmError, UsageError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import { loadKey } from '../lib/pseudonym.js';
+import { command as nightly } from './command.js';
+
+export const DEFAULT_CRON = '0 2 * * *';
+export const DEFAULT_TZ = 'Europe/Amsterdam';
+
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+export interface ScheduleOptions {
+  cron: string;
+  timezone: string;
+  /** One nightly run; resolves to its exit code. */
+  runOnce: () => Promise<number>;
+  log: Logger;
+  signals: SignalSource;
+  /** Called on a second stop signal while a run is busy. */
+  forceExit: (code: number) => void;
+  /** Called once the job is scheduled (tests use it to trigger a run at once). */
+  onScheduled?: (job: Cron) => void;
+}
+
+/** Validates a cron expression and time zone; throws a UsageError naming the bad one. */
+export function checkSchedule(cron: string, timezone: string): Date | null {
+  let job: Cron;
+  try {
+    job = new Cron(cron, { timezone, paused: true });
+  } catch (error) {
+    throw new UsageError(`--cron or --tz is not valid: ${(error as Error).message}`);
+  }
+  const next = job.nextRun();
+  job.stop();
+  return next;
+}
+
+/** Runs the schedule until a stop signal; resolves to the exit code. */
+export async function runSchedule(options: ScheduleOptions): Promise<number> {
+  const { log } = options;
+  checkSchedule(options.cron, options.timezone);
+  let running: Promise<void> | undefined;
+  let stopping = false;
+
+  return await new Promise<number>((resolveStopped) => {
+    const job = new Cron(
+      options.cron,
+      {
+        timezone: options.timezone,
+        protect: (self) =>
+          log.warn('run_skipped', {
+            reason: 'the previous run is still busy',
+            since: self.currentRun()?.toISOString(),
+          }),
+      },
+      async () => {
+        if (stopping) return;
+        log.info('scheduled_run_start', {});
+        running = options
+          .runOnce()
+          .then(
+            (code) => log.info('scheduled_run_end', { exitCode: code }),
+            (error) => log.error('scheduled_run_error', { error: (error as Error).message }),
+          )
+          .finally(() => {
+            running = undefined;
+            const next = job.nextRun();
+            if (!stopping) log.info('next_run', { at: next?.toISOString() ?? null });
+          });
+        await running;
+      },
+    );
+    const stop = () => {
+      if (stopping) {
+        log.warn('schedule_forced_stop', {
+          message: 'second signal: ending now; the run in progress publishes nothing',
+        });
+        options.forceExit(130);
+        return;
+      }
+      stopping = true;
+      job.stop();
+      log.info('schedule_stopping', { waitingForRun: running !== undefined });
+      void (running ?? Promise.resolve()).then(() => {
+        options.signals.off('SIGINT', stop);
+        options.signals.off('SIGTERM', stop);
+        log.info('schedule_stopped', {});
+        resolveStopped(ExitCode.ok);
+      });
+    };
+    options.signals.on('SIGINT', stop);
+    options.signals.on('SIGTERM', stop);
+    log.info('schedule_started', {
+      cron: options.cron,
+      timezone: options.timezone,
+      next: job.nextRun()?.toISOString() ?? null,
+    });
+    options.onScheduled?.(job);
+  });
+}
+
+export const command: Command = {
+  name: 'schedule',
+  summary: 'run the nightly job on a schedule, in the foreground, one run at a time',
+  help: `Keeps running and starts \`rijm nightly\` on the cron expression (default "${DEFAULT_CRON}", 02:00)
+in the time zone (default ${DEFAULT_TZ}; daylight saving time is followed). A tick that comes while
+a run is still busy is skipped. Stop with Ctrl-C or SIGTERM: a run in progress finishes first.
+Every run logs its steps and summary as \`rijm nightly\` does.
+
+Options:
+  --cron EXPR      cron expression: minute hour day-of-month month day-of-week (default "${DEFAULT_CRON}")
+  --tz ZONE        IANA time zone (default ${DEFAULT_TZ})
+  --pdf auto|yes|no, --demo   passed to every run (see rijm nightly --help)`,
+  options: {
+    cron: { type: 'string', default: DEFAULT_CRON },
+    tz: { type: 'string', default: DEFAULT_TZ },
+    pdf: { type: 'string', default: 'auto' },
+    demo: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const cron = String(ctx.options.cron);
+    const timezone = String(ctx.options.tz);
+    checkSchedule(cron, timezone);
+    // Fail now, not at 02:00, when the keys are missing.
+    loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log });
+    loadKey('research', { env: ctx.env, demo: ctx.options.demo === true });
+    return await runSchedule({
+      cron,
+      timezone,
+      log: ctx.log,
+      signals: process,
+      forceExit: (code) => process.exit(code),
+      runOnce: async () => {
+        try {
+          return await nightly.run({ ...ctx, options: { pdf: ctx.options.pdf, demo: ctx.options.demo } });
+        } catch (error) {
+          if (!(error instanceof RijmError)) throw error;
+          ctx.log.error('run_refused', { error: error.message });
+          return error.exitCode;
+        }
+      },
+    });
+  },
+};
