@@ -52,6 +52,8 @@ export interface Given {
   trajecten?: Traject[];
   toewijzingen?: Toewijzing[];
   declaraties?: Declaratie[];
+  /** Statements run after the rows above are loaded, for inputs too big to list (e.g. generated trajecten). */
+  extraSql?: string;
 }
 
 /** Real models copied into the test build: the ones under test and the shared ones they read. */
@@ -221,6 +223,7 @@ export async function buildPlacements(given: Given): Promise<Warehouse> {
       ],
     );
   }
+  if (given.extraSql) await db.run(given.extraSql);
   const dir = writeSqlDir();
   try {
     await buildModels(db, {
