@@ -40,15 +40,15 @@ function clients(gemeente: string, aantal: number, geplaatst: number): string {
 
 describe('funnel limits and positions', () => {
   let db: Warehouse;
-  // Region: 3000 + 40 + 20 + 5 = 3065 clients, 1000 + 4 + 10 + 1 = 1015 placed.
-  const p = 1015 / 3065;
+  // Region: 3000 + 40 + 20 + 5 = 3065 clients, 1000 + 4 + 12 + 1 = 1017 placed.
+  const p = 1017 / 3065;
   beforeAll(async () => {
     db = await buildPlacements({
       peildatum: '2024-06-30',
       extraSql: [
         clients('GM0193', 3000, 1000),
         clients('GM0150', 40, 4),
-        clients('GM0166', 20, 10),
+        clients('GM0166', 20, 12),
         clients('GM0148', 5, 1),
       ].join('\n'),
     });
@@ -84,8 +84,8 @@ describe('funnel limits and positions', () => {
   });
 
   it('pins one limit worked out by hand', async () => {
-    // n = 2: P(R=0) = (1−p)² = 0.44602, P(R≤1) = 1 − p² = 0.89034. The 97.5% quantile is r = 2
-    // (F(1) < 0.975 ≤ F(2) = 1), α = (1 − 0.975) / p² = 0.025 / 0.10966 = 0.22798, limit (2 − α)/2.
+    // n = 2: P(R=0) = (1−p)² = 0.44648, P(R≤1) = 1 − p² = 0.88990. The 97.5% quantile is r = 2
+    // (F(1) < 0.975 ≤ F(2) = 1), α = (1 − 0.975) / p² = 0.025 / 0.11010 = 0.22707, limit (2 − α)/2.
     const row = await db.one<{ p95_hoog: number; p95_laag: number }>(
       `select p95_hoog, p95_laag from marts.funnel_limits
        where indicator = 'uithuisgeplaatst_aandeel' and periode = '2024' and noemer = 2`,
@@ -103,14 +103,15 @@ describe('funnel limits and positions', () => {
     expect(posities).toEqual([
       // 1/5 = 0.2: well inside the wide funnel of n = 5.
       { gemeente: 'GM0148', teller: 1, noemer: 5, positie: 'binnen', buiten_998: false },
-      // 4/40 = 0.10 against p = 0.331: below the 95% limit (0.177 at n = 40) and the 99.8% one (0.104).
+      // 4/40 = 0.10 against p = 0.332: below the 95% limit (0.178 at n = 40) and the 99.8% one (0.104).
       { gemeente: 'GM0150', teller: 4, noemer: 40, positie: 'onder', buiten_998: true },
-      // 10/20 = 0.50: high, but just inside the 95% limit at n = 20 (0.523).
-      { gemeente: 'GM0166', teller: 10, noemer: 20, positie: 'binnen', buiten_998: false },
-      // 1000/3000 = 0.333 lies between 0.314 and 0.348.
+      // 12/20 = 0.60: above the 95% limit at n = 20 (0.524), inside the 99.8% one (0.647).
+      { gemeente: 'GM0166', teller: 12, noemer: 20, positie: 'boven', buiten_998: false },
+      // 1000/3000 = 0.333 lies between 0.315 and 0.349.
       { gemeente: 'GM0193', teller: 1000, noemer: 3000, positie: 'binnen', buiten_998: false },
     ]);
-    expect(controlLimit(40, p, 0.001)).toBeCloseTo(0.10358, 5);
-    expect(controlLimit(20, p, 0.975)).toBeCloseTo(0.52306, 5);
+    expect(controlLimit(40, p, 0.001)).toBeCloseTo(0.10392, 5);
+    expect(controlLimit(20, p, 0.975)).toBeCloseTo(0.52384, 5);
+    expect(controlLimit(20, p, 0.999)).toBeCloseTo(0.64696, 5);
   });
 });
