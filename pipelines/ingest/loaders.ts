@@ -1,6 +1,10 @@
 /**
  * Which loader reads which file type. A type without a loader is refused with its reason.
  */
+import { loadClientbestand, loadUitkomsten } from './tabular/loader.js';
 import type { FileType, Loader } from './types.js';
 
-export const loaders: Partial<Record<FileType, Loader>> = {};
+export const loaders: Partial<Record<FileType, Loader>> = {
+  uitkomsten: loadUitkomsten,
+  clientbestand: loadClientbestand,
+};

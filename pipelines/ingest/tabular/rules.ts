@@ -1,0 +1,343 @@
+/**
+ * The row rules of delivery.md §3.2/§3.3, in bulk SQL over `tab_rows`: every value is trimmed, mapped
+ * through the profile's codeMaps, typed, and checked; each fault becomes a struct in the row's `faults`
+ * list, with its column, value (never personal data), rule and plain-Dutch reason. `tab_checked` holds
+ * the result; rows without faults are loaded, the others quarantined (one entry per fault).
+ */
+import type { DateFormat, Profile, TabularFormat } from '../../../schemas/profile.js';
+import { literal } from '../../lib/db.js';
+import { elfproefSql } from '../../lib/elfproef.js';
+import type { SecretKey } from '../../lib/pseudonym.js';
+import { pseudonymise } from '../../lib/pseudonym.js';
+import { type ColumnSpec, columnSpecs, padsToTwoDigits, type TabularType } from './columns.js';
+import type { FileRef } from './stage.js';
+
+const dateFormats: Record<DateFormat, { regex: string; strptime: string }> = {
+  'dd-mm-jjjj': { regex: '[0-9]{2}-[0-9]{2}-[0-9]{4}', strptime: '%d-%m-%Y' },
+  'd-m-jjjj': { regex: '[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}', strptime: '%d-%m-%Y' },
+  'jjjj-mm-dd': { regex: '[0-9]{4}-[0-9]{2}-[0-9]{2}', strptime: '%Y-%m-%d' },
+  'dd/mm/jjjj': { regex: '[0-9]{2}/[0-9]{2}/[0-9]{4}', strptime: '%d/%m/%Y' },
+};
+
+const amountPatterns: Record<TabularFormat['decimal'], { regex: string; toPoint: (v: string) => string }> = {
+  comma: {
+    regex: '[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]{1,2})?|[0-9]+(,[0-9]{1,2})?',
+    toPoint: (v) => `replace(replace(${v}, '.', ''), ',', '.')`,
+  },
+  point: {
+    regex: '[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]{1,2})?|[0-9]+(\\.[0-9]{1,2})?',
+    toPoint: (v) => `replace(${v}, ',', '')`,
+  },
+};
+
+const r = (c: ColumnSpec) => `r_${c.name}`;
+const v = (c: ColumnSpec) => `v_${c.name}`;
+const p = (c: ColumnSpec) => `p_${c.name}`;
+
+/** The delivered value, trimmed; empty is NULL. */
+function trimmedSql(c: ColumnSpec): string {
+  return `nullif(trim(${c.name}, ' ' || chr(9) || chr(160)), '')`;
+}
+
+/** The value as the rules see it: local code spellings mapped, capitals, `2` → `02`, `€ 1.234,50` → `1.234,50`. */
+function normalisedSql(c: ColumnSpec, profile: Profile): string {
+  let value = r(c);
+  const map = Object.entries(profile.codeMaps[c.name] ?? {});
+  if (map.length > 0) {
+    const whens = map
+      .map(([local, code]) => `when ${literal(local.trim().toLowerCase())} then ${literal(code)}`)
+      .join(' ');
+    value = `case lower(${value}) ${whens} else ${value} end`;
+  }
+  if (c.upper) value = `upper(${value})`;
+  if (padsToTwoDigits(c))
+    value = `case when regexp_full_match(${value}, '[0-9]') then '0' || ${value} else ${value} end`;
+  if (c.check.kind === 'amount') value = `nullif(regexp_replace(${value}, '[€\\s]', '', 'g'), '')`;
+  return value;
+}
+
+function dateMatchesSql(value: string, formats: readonly DateFormat[]): string {
+  return `(${formats.map((f) => `regexp_full_match(${value}, '${dateFormats[f].regex}')`).join(' or ')})`;
+}
+
+function dateSql(value: string, formats: readonly DateFormat[]): string {
+  const tries = formats.map((f) => {
+    const d = dateFormats[f];
+    return `case when regexp_full_match(${value}, '${d.regex}') then cast(try_strptime(${value}, '${d.strptime}') as date) end`;
+  });
+  return tries.length === 1 ? tries[0]! : `coalesce(${tries.join(', ')})`;
+}
+
+/** The typed (parsed) value; NULL when the value is empty or invalid. */
+function parsedSql(c: ColumnSpec, format: TabularFormat): string {
+  const x = v(c);
+  const check = c.check;
+  switch (check.kind) {
+    case 'gemeente':
+      return `case when regexp_full_match(${x}, 'GM[0-9]{4}') then ${x}
+        when regexp_full_match(${x}, '[0-9]{1,4}') then 'GM' || lpad(${x}, 4, '0') end`;
+    case 'bsn':
+      return `case when ${elfproefSql(x)} then ${x} end`;
+    case 'date':
+      return dateSql(x, format.dateFormats);
+    case 'pattern':
+      return `case when regexp_full_match(${x}, '${check.regex}') then ${x} end`;
+    case 'codelist':
+      return `case when ${x} in (select code from ref.codelijsten where codelijst = '${check.codelist}') then ${x} end`;
+    case 'codes':
+      return `case when ${x} in (${Object.keys(check.codes).map(literal).join(', ')}) then ${x} end`;
+    case 'integer':
+      return `case when regexp_full_match(${x}, '[0-9]{1,10}') and cast(${x} as bigint) between ${check.min} and ${check.max}
+        then cast(${x} as integer) end`;
+    case 'amount': {
+      const a = amountPatterns[format.decimal];
+      return `case when regexp_full_match(${x}, '${a.regex}')
+        then cast(round(cast(${a.toPoint(x)} as decimal(18, 2)) * 100) as bigint) end`;
+    }
+    case 'postcode':
+      return `case when regexp_full_match(${x}, '[1-9][0-9]{3} ?[A-Z]{2}|[1-9][0-9]{3}') then left(${x}, 4) end`;
+  }
+}
+
+const amountExample: Record<TabularFormat['decimal'], string> = { comma: '1.234,50', point: '1234.50' };
+
+/** A fault struct when `condition` holds. */
+function fault(c: ColumnSpec, condition: string, rule: string, reason: string, withValue = true): string {
+  const value = !withValue ? 'null::varchar' : c.personal ? literal(`[${c.name}]`) : r(c);
+  return `case when ${condition} then {'col': '${c.name}', 'value': ${value}, 'rule': '${rule}', 'reason': ${reason}} end`;
+}
+
+function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): string[] {
+  const x = v(c);
+  const out: string[] = [];
+  if (c.required) {
+    out.push(fault(c, `${x} is null`, 'verplicht_leeg', literal(`Verplicht veld ${c.name} is leeg.`), false));
+  }
+  const invalid = `${x} is not null and ${p(c)} is null`;
+  const check = c.check;
+  switch (check.kind) {
+    case 'gemeente':
+      out.push(
+        fault(
+          c,
+          invalid,
+          'gemeente_ongeldig',
+          literal('De gemeente is geen CBS-code (zoals GM0193) of gemeentecode (zoals 0193).'),
+        ),
+        fault(
+          c,
+          `${p(c)} <> ${literal(gemeente)}`,
+          'gemeente_andere_map',
+          `'Gemeente ' || ${p(c)} || ${literal(` is niet de gemeente van deze map (${gemeente}); een gemeente levert alleen eigen gegevens aan.`)}`,
+        ),
+      );
+      break;
+    case 'bsn':
+      out.push(
+        fault(
+          c,
+          `${x} is not null and not regexp_full_match(${x}, '[0-9]{9}')`,
+          'bsn_formaat',
+          literal('Het BSN moet uit 9 cijfers bestaan.'),
+        ),
+        fault(
+          c,
+          `regexp_full_match(${x}, '[0-9]{9}') and ${p(c)} is null`,
+          'bsn_elfproef',
+          literal('Het BSN voldoet niet aan de elfproef.'),
+        ),
+      );
+      break;
+    case 'date': {
+      const matches = dateMatchesSql(x, format.dateFormats);
+      out.push(
+        fault(
+          c,
+          `${x} is not null and not ${matches}`,
+          'datum_formaat',
+          literal(`${c.name} is geen datum in het formaat ${format.dateFormats.join(' of ')}.`),
+        ),
+        fault(
+          c,
+          `${invalid} and ${matches}`,
+          'datum_bestaat_niet',
+          literal(`${c.name}: deze datum bestaat niet.`),
+        ),
+      );
+      break;
+    }
+    case 'pattern':
+      out.push(fault(c, invalid, 'formaat_ongeldig', literal(`${c.name} moet ${check.expected} zijn.`)));
+      break;
+    case 'codelist':
+      out.push(
+        fault(
+          c,
+          invalid,
+          'code_onbekend',
+          literal(`${c.name}: de code staat niet in codelijst ${check.codelist}.`),
+        ),
+      );
+      break;
+    case 'codes': {
+      const allowed = Object.entries(check.codes)
+        .map(([code, text]) => `${code} (${text})`)
+        .join(', ');
+      out.push(fault(c, invalid, 'code_onbekend', literal(`${c.name}: toegestaan zijn ${allowed}.`)));
+      break;
+    }
+    case 'integer':
+      out.push(fault(c, invalid, 'getal_ongeldig', literal(`${c.name} moet ${check.expected} zijn.`)));
+      break;
+    case 'amount':
+      out.push(
+        fault(
+          c,
+          invalid,
+          'bedrag_ongeldig',
+          literal(`${c.name} is geen bedrag in euro's zoals ${amountExample[format.decimal]}.`),
+        ),
+      );
+      break;
+    case 'postcode':
+      out.push(
+        fault(
+          c,
+          invalid,
+          'postcode_ongeldig',
+          literal(`${c.name} is geen Nederlandse postcode zoals 8011 AB.`),
+        ),
+      );
+      break;
+  }
+  return out;
+}
+
+/** Rules that involve two columns (clientbestand). */
+function crossFaults(type: TabularType): string[] {
+  if (type !== 'clientbestand') return [];
+  const spec = (name: string) => columnSpecs.clientbestand.find((c) => c.name === name)!;
+  const einde = spec('einde_zorg');
+  const reden = spec('reden_beeindiging');
+  return [
+    fault(
+      einde,
+      'p_einde_zorg < p_start_zorg',
+      'einde_voor_start',
+      literal('einde_zorg ligt voor start_zorg.'),
+    ),
+    fault(
+      reden,
+      'v_einde_zorg is not null and v_reden_beeindiging is null',
+      'reden_ontbreekt',
+      literal('einde_zorg is ingevuld maar reden_beeindiging is leeg; de reden is dan verplicht.'),
+      false,
+    ),
+  ];
+}
+
+/** Builds `tab_checked` from `tab_rows`: normalised (v_), typed (p_) values and the list of faults. */
+export async function checkRows(
+  ref: FileRef,
+  type: TabularType,
+  format: TabularFormat,
+  profile: Profile,
+): Promise<void> {
+  const specs = columnSpecs[type];
+  const faults = [...specs.flatMap((c) => faultsOf(c, format, ref.gemeente)), ...crossFaults(type)];
+  await ref.db.run(`create or replace temp table tab_checked as
+    with trimmed as (
+      select line, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')} from tab_rows
+    ), normalised as (
+      select *, ${specs.map((c) => `${normalisedSql(c, profile)} as ${v(c)}`).join(', ')} from trimmed
+    ), parsed as (
+      select *, ${specs.map((c) => `${parsedSql(c, format)} as ${p(c)}`).join(', ')} from normalised
+    )
+    select *, list_filter([${faults.join(',\n')}], f -> f is not null) as faults from parsed`);
+}
+
+/** The raw table's columns and the tab_checked expression that fills each. */
+const rawColumns: Record<TabularType, [string, string][]> = {
+  uitkomsten: [
+    ['gemeente', 'p_gemeente'],
+    ['client_id', 'm.client_id'],
+    ['toewijzingnummer', 'v_toewijzingnummer'],
+    ['aanbieder_agb', 'v_aanbieder_agb'],
+    ['productcode', 'v_productcode'],
+    ['einddatum', 'p_einddatum'],
+    ['informant', 'v_informant'],
+    ['doelrealisatie', 'v_doelrealisatie'],
+    ['tevredenheid', 'p_tevredenheid'],
+    ['zonder_hulp_verder', 'v_zonder_hulp_verder'],
+    ['meetdatum', 'p_meetdatum'],
+  ],
+  clientbestand: [
+    ['gemeente', 'p_gemeente'],
+    ['client_id', 'm.client_id'],
+    ['geboortejaar', 'year(p_geboortedatum)'],
+    ['geboortemaand', 'month(p_geboortedatum)'],
+    ['geslacht', 'v_geslacht'],
+    ['postcode4', 'p_postcode'],
+    ['toewijzingnummer', 'v_toewijzingnummer'],
+    ['aanbieder_agb', 'v_aanbieder_agb'],
+    ['productcategorie', 'v_productcategorie'],
+    ['productcode', 'v_productcode'],
+    ['toewijzingsdatum', 'p_toewijzingsdatum'],
+    ['ingangsdatum', 'p_ingangsdatum'],
+    ['einddatum', 'p_einddatum'],
+    ['volume', 'p_volume'],
+    ['eenheid', 'v_eenheid'],
+    ['frequentie', 'v_frequentie'],
+    ['budget_cent', 'p_budget'],
+    ['verwijzer', 'v_verwijzer'],
+    ['start_zorg', 'p_start_zorg'],
+    ['einde_zorg', 'p_einde_zorg'],
+    ['reden_beeindiging', 'v_reden_beeindiging'],
+  ],
+};
+
+export interface RowCounts {
+  loaded: number;
+  quarantined: number;
+}
+
+/**
+ * Quarantines the faulty rows of `tab_checked` and loads the others into raw.<type>, with the BSN
+ * replaced by its pseudonym (the distinct BSNs are pseudonymised in JS and joined as a mapping table).
+ */
+export async function storeRows(
+  ref: FileRef,
+  type: TabularType,
+  key: SecretKey,
+  fileDate: string | null,
+): Promise<RowCounts> {
+  const db = ref.db;
+  await db.run(
+    `insert into meta.quarantine
+     select $1, $2, $3, null, line, null, f.col, f.value, f.rule, f.reason, v_toewijzingnummer
+     from (select line, v_toewijzingnummer, unnest(faults) as f from tab_checked where len(faults) > 0)`,
+    [ref.deliveryId, ref.gemeente, ref.fileName],
+  );
+  const bsns = await db.all<{ bsn: string }>(
+    'select distinct v_bsn as bsn from tab_checked where len(faults) = 0',
+  );
+  await db.run('create or replace temp table tab_pseudonyms (bsn varchar, client_id varchar)');
+  await db.appendRows(
+    'tab_pseudonyms',
+    bsns.map(({ bsn }) => [bsn, pseudonymise(key, bsn)]),
+  );
+  const columns = rawColumns[type];
+  await db.run(
+    `insert into raw.${type} (delivery_id, line, file_date, ${columns.map(([c]) => c).join(', ')})
+     select $1, line, $2::date, ${columns.map(([, e]) => e).join(', ')}
+     from tab_checked t join tab_pseudonyms m on m.bsn = t.v_bsn
+     where len(t.faults) = 0`,
+    [ref.deliveryId, fileDate],
+  );
+  const counts = await db.one<{ loaded: number; quarantined: number }>(
+    `select count(*) filter (where len(faults) = 0) as loaded, count(*) filter (where len(faults) > 0) as quarantined
+     from tab_checked`,
+  );
+  await db.run('drop table if exists tab_pseudonyms');
+  return { loaded: Number(counts?.loaded ?? 0), quarantined: Number(counts?.quarantined ?? 0) };
+}

@@ -1,0 +1,178 @@
+/**
+ * XLSX → the staging table `tab_rows`, through exceljs's streaming reader (the workbook is never held in
+ * memory whole). The sheet is the profile's, or the first whose first rows hold the header; title rows
+ * above the header are skipped. Cells become text the row rules read as they read CSV: date cells in
+ * the profile's first date format, numbers in its decimal style, and numbers that lost their leading
+ * zeros (a BSN, an AGB code, a two-digit code) padded again.
+ */
+import ExcelJS from 'exceljs';
+import type { Profile, TabularFormat } from '../../../schemas/profile.js';
+import { type ColumnSpec, columnSpecs, padsToTwoDigits, type TabularType } from './columns.js';
+import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, missingColumnsReason } from './header.js';
+import type { FileRef, Staged } from './stage.js';
+
+interface SheetRow {
+  number: number;
+  values: unknown[];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A date cell in the first of the profile's date formats, so the rules read it like a text date. */
+export function formatDateCell(date: Date, format: TabularFormat['dateFormats'][number]): string {
+  const y = String(date.getUTCFullYear()).padStart(4, '0');
+  const m = date.getUTCMonth() + 1;
+  const d = date.getUTCDate();
+  switch (format) {
+    case 'dd-mm-jjjj':
+      return `${pad(d)}-${pad(m)}-${y}`;
+    case 'd-m-jjjj':
+      return `${d}-${m}-${y}`;
+    case 'dd/mm/jjjj':
+      return `${pad(d)}/${pad(m)}/${y}`;
+    case 'jjjj-mm-dd':
+      return `${y}-${pad(m)}-${pad(d)}`;
+  }
+}
+
+/** The plain value of a cell: rich text, formulas and hyperlinks unwrapped. */
+function plainValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || value instanceof Date) return value;
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v.richText)) return (v.richText as { text: string }[]).map((t) => t.text).join('');
+  if ('result' in v) return plainValue(v.result);
+  if ('formula' in v || 'sharedFormula' in v) return null;
+  if (typeof v.text === 'string') return v.text;
+  if (typeof v.error === 'string') return v.error;
+  return null;
+}
+
+function numberText(n: number, spec: ColumnSpec | undefined, format: TabularFormat): string {
+  if (spec?.check.kind === 'amount') {
+    const cents = Math.round(n * 100);
+    const text = Math.abs(n * 100 - cents) < 1e-6 ? (cents / 100).toFixed(2) : String(n);
+    return format.decimal === 'comma' ? text.replace('.', ',') : text;
+  }
+  if (Number.isInteger(n) && n >= 0) {
+    if (spec?.name === 'bsn' && n < 1e9) return String(n).padStart(9, '0');
+    if (spec?.name === 'aanbieder_agb' && n < 1e8) return String(n).padStart(8, '0');
+    if (spec && padsToTwoDigits(spec) && n < 10) return pad(n);
+  }
+  return String(n);
+}
+
+/** The text of a cell as the row rules read it. */
+export function cellText(value: unknown, spec: ColumnSpec | undefined, format: TabularFormat): string | null {
+  const v = plainValue(value);
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) {
+    return Number.isNaN(v.getTime()) ? null : formatDateCell(v, format.dateFormats[0] ?? 'jjjj-mm-dd');
+  }
+  if (typeof v === 'number') return numberText(v, spec, format);
+  return String(v);
+}
+
+function isBlank(values: unknown[]): boolean {
+  return values.every((v) => {
+    const p = plainValue(v);
+    return p === null || (typeof p === 'string' && p.trim() === '');
+  });
+}
+
+/** Reads an XLSX into `tab_rows`; a workbook without a sheet with the header is rejected with the reason. */
+export async function stageXlsx(
+  ref: FileRef,
+  path: string,
+  format: TabularFormat,
+  type: TabularType,
+  profile: Profile,
+): Promise<Staged> {
+  const specs = columnSpecs[type];
+  await ref.db.run(
+    `create or replace temp table tab_rows (line integer, ${specs.map((c) => `${c.name} varchar`).join(', ')})`,
+  );
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  let best: HeaderSearch | undefined;
+  let sheetsSeen = 0;
+  try {
+    for await (const sheet of reader) {
+      const name = (sheet as unknown as { name?: string }).name ?? '';
+      const rows = (sheet as AsyncIterable<{ number: number; values: unknown }>)[Symbol.asyncIterator]();
+      if (format.sheet !== undefined && name !== format.sheet) {
+        while (!(await rows.next()).done) {}
+        continue;
+      }
+      sheetsSeen++;
+      const head: SheetRow[] = [];
+      for (;;) {
+        if (format.headerRow === undefined ? head.length >= HEADER_SEARCH_ROWS : false) break;
+        const next = await rows.next();
+        if (next.done) break;
+        const values = (next.value.values as unknown[]).slice(1);
+        if (isBlank(values)) continue;
+        head.push({ number: next.value.number, values });
+        if (format.headerRow !== undefined && next.value.number >= format.headerRow) break;
+      }
+      const search = findHeader(
+        head.map((r) => r.values.map((v) => cellText(v, undefined, format) ?? '')),
+        head.map((r) => r.number),
+        type,
+        profile,
+        format.headerRow,
+      );
+      if (search.index === undefined) {
+        if (!best || search.match.missing.length < best.match.missing.length) best = search;
+        while (!(await rows.next()).done) {}
+        continue;
+      }
+      const positions = search.match.positions;
+      const columns = specs.map((spec) => ({ spec, at: positions.get(spec.name) }));
+      const toRow = (r: SheetRow): unknown[] => [
+        r.number,
+        ...columns.map(({ spec, at }) => (at === undefined ? null : cellText(r.values[at], spec, format))),
+      ];
+      let read = 0;
+      async function* dataRows(): AsyncGenerator<unknown[]> {
+        for (const r of head.slice(search.index! + 1)) {
+          read++;
+          yield toRow(r);
+        }
+        for (;;) {
+          const next = await rows.next();
+          if (next.done) return;
+          const values = (next.value.values as unknown[]).slice(1);
+          if (isBlank(values)) continue;
+          read++;
+          yield toRow({ number: next.value.number, values });
+        }
+      }
+      await ref.db.appendRows('tab_rows', dataRows());
+      const headerRowNumber = head[search.index]!.number;
+      if (read === 0) {
+        return { ok: false, reason: `alleen een kopregel (rij ${headerRowNumber}), geen gegevensrijen` };
+      }
+      return { ok: true, rowsRead: read, quarantinedBefore: 0 };
+    }
+  } catch (error) {
+    return {
+      ok: false,
+      reason: 'geen leesbaar Excel-bestand (.xlsx): het werkboek kan niet geopend worden',
+      detail: (error as Error).message,
+    };
+  }
+  if (format.sheet !== undefined && sheetsSeen === 0) {
+    return {
+      ok: false,
+      reason: `werkblad '${format.sheet}' (volgens het profiel) ontbreekt in het werkboek`,
+    };
+  }
+  if (!best) return { ok: false, reason: 'het werkboek heeft geen werkblad met gegevens' };
+  return { ok: false, reason: missingColumnsReason(best, type, format.headerRow, 'rij') };
+}
