@@ -11,7 +11,7 @@ import type { SecretKey } from '../lib/pseudonym.js';
 export type FileType = 'ijw' | 'uitkomsten' | 'clientbestand' | 'onbekend';
 
 /** Outcome of one delivered file (or zip member) in meta.deliveries. */
-export type DeliveryResult = 'geladen' | 'deels_afgewezen' | 'afgewezen' | 'dubbel';
+export type DeliveryResult = 'geladen' | 'deels_afgewezen' | 'afgewezen' | 'dubbel' | 'overgeslagen';
 
 export interface DeliveredFile {
   gemeente: Gemeente;

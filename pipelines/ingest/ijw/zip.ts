@@ -1,0 +1,246 @@
+/**
+ * A zip of iJw messages, streamed with yauzl. Every XML member is its own delivery (recorded with
+ * `ctx.recordMember`, its rows carry the member's delivery id). Limits are enforced on the bytes actually
+ * inflated, not on what the zip's headers claim: too many entries, too many bytes in all, or a member that
+ * inflates beyond the allowed ratio refuses the whole zip (a zip bomb), and so does a truncated or corrupt
+ * zip; nothing of it is then loaded. A member whose name would escape its folder is refused on its own.
+ */
+import { createHash } from 'node:crypto';
+import iconv from 'iconv-lite';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { DeliveredFile, LoadContext, LoadOutcome, MemberOutcome, QuarantineEntry } from '../types.js';
+import { loadMessage, XSD_MAX_BYTES } from './message.js';
+
+/** Why the whole zip is refused (plain Dutch). */
+class ZipRefused extends Error {}
+
+function openZip(path: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(
+      path,
+      {
+        lazyEntries: true,
+        autoClose: false,
+        decodeStrings: false,
+        validateEntrySizes: true,
+        strictFileNames: false,
+      },
+      (err, zip) => (err || !zip ? reject(err) : resolve(zip)),
+    ),
+  );
+}
+
+function nextEntry(zip: ZipFile): Promise<Entry | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    const onEntry = (e: Entry) => {
+      cleanup();
+      resolve(e);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
+
+function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err) : resolve(stream))),
+  );
+}
+
+/** The member's name: UTF-8 when the zip says so (flag bit 11), else the old DOS code page. */
+export function memberName(entry: Entry): string {
+  const raw = entry.fileName as unknown as Buffer | string;
+  if (typeof raw === 'string') return raw;
+  return entry.generalPurposeBitFlag & 0x800 ? raw.toString('utf8') : iconv.decode(raw, 'cp437');
+}
+
+/** Why a member name is unsafe (escapes the folder), or null when it is fine. */
+export function unsafeName(name: string): string | null {
+  const n = name.replaceAll('\\', '/');
+  if (n.startsWith('/') || /^[A-Za-z]:/.test(n)) return 'absoluut pad';
+  if (n.split('/').includes('..')) return 'verwijst naar een bovenliggende map (../)';
+  if (n.includes('\0')) return 'ongeldig teken in de naam';
+  return null;
+}
+
+function memberRefused(name: string, reason: string, size: number): MemberOutcome {
+  return {
+    memberName: name,
+    sha256: createHash('sha256').update(`niet-gelezen:${name}`).digest('hex'),
+    size,
+    result: 'afgewezen',
+    reason,
+    recordsRead: 0,
+    recordsLoaded: 0,
+    recordsQuarantined: 0,
+    recordsSkipped: 0,
+  };
+}
+
+export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<LoadOutcome> {
+  const { maxZipEntries, maxUnpackedBytes, maxCompressionRatio } = ctx.limits;
+  const members: MemberOutcome[] = [];
+  const quarantine: QuarantineEntry[] = [];
+  const loadedIds: { id: string; table: string | null }[] = [];
+  const seen = new Set<string>();
+  // Member quarantine is held back until the zip as a whole is known to be readable.
+  const memberCtx: LoadContext = {
+    ...ctx,
+    quarantine: (e) => {
+      if (Array.isArray(e)) quarantine.push(...e);
+      else quarantine.push(e);
+    },
+  };
+  let zip: ZipFile | undefined;
+  let unpacked = 0;
+  try {
+    try {
+      zip = await openZip(file.path);
+    } catch (error) {
+      throw new ZipRefused(`zip is afgebroken of beschadigd: ${(error as Error).message}`);
+    }
+    // Errors between reads are picked up by the next read; this keeps them from going unhandled.
+    zip.on('error', () => undefined);
+    if (zip.entryCount > maxZipEntries) {
+      throw new ZipRefused(`zip bevat ${zip.entryCount} bestanden, de grens is ${maxZipEntries}`);
+    }
+    let count = 0;
+    for (;;) {
+      let entry: Entry | null;
+      try {
+        entry = await nextEntry(zip);
+      } catch (error) {
+        throw new ZipRefused(`zip is afgebroken of beschadigd: ${(error as Error).message}`);
+      }
+      if (!entry) break;
+      if (++count > maxZipEntries) throw new ZipRefused(`zip bevat meer dan ${maxZipEntries} bestanden`);
+      const name = memberName(entry);
+      if (name.endsWith('/') || name.endsWith('\\')) continue;
+      const unsafe = unsafeName(name);
+      if (unsafe) {
+        members.push(memberRefused(name, `naam in de zip is niet veilig (${unsafe}): niet gelezen`, 0));
+        continue;
+      }
+      if (entry.generalPurposeBitFlag & 0x1) {
+        members.push(memberRefused(name, 'versleuteld bestand in de zip: niet gelezen', 0));
+        continue;
+      }
+      if (!/\.xml$/i.test(name)) {
+        members.push(
+          memberRefused(
+            name,
+            'geen XML-bestand: een zip mag alleen iJw-berichten (.xml) bevatten',
+            entry.uncompressedSize,
+          ),
+        );
+        continue;
+      }
+
+      // First pass: inflate under the limits, hash, and keep small members for the parse and the XSD.
+      const hash = createHash('sha256');
+      const kept: Buffer[] = [];
+      let size = 0;
+      const maxMember = Math.max(entry.compressedSize, 1) * maxCompressionRatio;
+      try {
+        for await (const chunk of (await openEntry(zip, entry)) as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          unpacked += chunk.length;
+          if (unpacked > maxUnpackedBytes) {
+            throw new ZipRefused(
+              `zip pakt uit tot meer dan ${maxUnpackedBytes} bytes (zip-bom): niet gelezen`,
+            );
+          }
+          if (size > maxMember) {
+            throw new ZipRefused(
+              `${name} pakt uit tot meer dan ${maxCompressionRatio} keer zijn ingepakte grootte (zip-bom): niet gelezen`,
+            );
+          }
+          hash.update(chunk);
+          if (size <= XSD_MAX_BYTES) kept.push(chunk);
+        }
+      } catch (error) {
+        if (error instanceof ZipRefused) throw error;
+        throw new ZipRefused(`zip is afgebroken of beschadigd bij ${name}: ${(error as Error).message}`);
+      }
+      const sha256 = hash.digest('hex');
+      if (seen.has(sha256) || (await ctx.isLoaded(sha256))) {
+        members.push({
+          memberName: name,
+          sha256,
+          size,
+          result: 'dubbel',
+          reason: 'dezelfde inhoud is eerder geladen; niet opnieuw geladen',
+          recordsRead: 0,
+          recordsLoaded: 0,
+          recordsQuarantined: 0,
+          recordsSkipped: 0,
+        });
+        continue;
+      }
+      seen.add(sha256);
+      const deliveryId = ctx.memberDeliveryId(name, sha256);
+      const zipRef = zip;
+      const currentEntry = entry;
+      const outcome = await loadMessage(file, memberCtx, {
+        deliveryId,
+        memberName: name,
+        size,
+        open:
+          size <= XSD_MAX_BYTES
+            ? async function* () {
+                yield* kept;
+              }
+            : async function* () {
+                yield* (await openEntry(zipRef, currentEntry)) as AsyncIterable<Buffer>;
+              },
+      });
+      loadedIds.push({ id: deliveryId, table: outcome.recordsLoaded > 0 ? (outcome.table ?? null) : null });
+      members.push({ ...outcome, memberName: name, sha256, size });
+    }
+  } catch (error) {
+    if (!(error instanceof ZipRefused)) throw error;
+    for (const { id, table } of loadedIds) {
+      if (table) await ctx.db.run(`delete from ${table} where delivery_id = $1`, [id]);
+    }
+    return {
+      result: 'afgewezen',
+      reason: error.message,
+      recordsRead: 0,
+      recordsLoaded: 0,
+      recordsQuarantined: 0,
+      recordsSkipped: 0,
+    };
+  } finally {
+    zip?.close();
+  }
+
+  for (const m of members) ctx.recordMember(m);
+  ctx.quarantine(quarantine);
+  const sum = (k: 'recordsRead' | 'recordsLoaded' | 'recordsQuarantined' | 'recordsSkipped') =>
+    members.reduce((n, m) => n + m[k], 0);
+  const troubled = members.filter((m) => m.result === 'afgewezen' || m.result === 'deels_afgewezen').length;
+  return {
+    result: troubled > 0 ? 'deels_afgewezen' : 'geladen',
+    reason:
+      troubled > 0 ? `${troubled} van de ${members.length} bestanden in de zip (deels) afgewezen` : null,
+    recordsRead: sum('recordsRead'),
+    recordsLoaded: sum('recordsLoaded'),
+    recordsQuarantined: sum('recordsQuarantined'),
+    recordsSkipped: sum('recordsSkipped'),
+  };
+}
