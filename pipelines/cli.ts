@@ -21,6 +21,7 @@ const registry: Record<string, () => Promise<{ command: Command }>> = {
   schedule: () => import('./nightly/schedule.js'),
   status: () => import('./nightly/status.js'),
   export: () => import('./export/command.js'),
+  report: () => import('../reports/command.js'),
 };
 
 const sharedOptions: OptionSpec = {
