@@ -168,6 +168,7 @@ export async function readMessage(
     );
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
+    if (stop) return;
     const parent = stack.at(-1);
     if (!parent) {
       recognised = recognise(tag.local, tag.uri);
@@ -244,6 +245,7 @@ export async function readMessage(
     if (top?.capture && text.length < MAX_FIELD_CHARS) text += t.slice(0, MAX_FIELD_CHARS - text.length + 1);
   });
   parser.on('closetag', () => {
+    if (stop) return;
     const frame = stack.pop();
     if (!frame) return;
     if (frame.capture) {
@@ -270,11 +272,13 @@ export async function readMessage(
   let decoder: ReturnType<typeof decoderFor> | undefined;
   try {
     for await (const chunk of chunks) {
+      if (chunk.length === 0) continue;
       decoder ??= decoderFor(chunk);
       parser.write(decoder.write(chunk));
       if (stop) break;
       await events.drain();
     }
+    if (!decoder) throw new Unreadable('xml_leeg', 'het bestand is leeg');
     if (!stop) {
       const rest = decoder?.end();
       if (rest) parser.write(rest);
