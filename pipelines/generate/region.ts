@@ -768,5 +768,6 @@ export async function generateRegion(opts: GenerateOptions, log: Logger): Promis
       note: 'The test range 999900006–999999990 holds 9,091 valid BSNs; each gemeente uses its own slice and reuses it in a cycle when it has more clients.',
     },
   });
+  utimesSync(opts.manifest, t, t);
   return manifest.totals;
 }

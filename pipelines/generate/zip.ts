@@ -1,8 +1,8 @@
 /**
- * Zip files with fixed entry times, so the same input gives the same bytes (zip entries carry a
+ * Zip files with fixed entry times (UTC), so the same input gives the same bytes (zip entries carry a
  * modification time; writers default to "now").
  */
-import { ZipFile } from 'yazl';
+import { crc32, deflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 
 export interface ZipEntry {
@@ -10,20 +10,66 @@ export interface ZipEntry {
   data: Buffer;
 }
 
-/** Zips the entries, deflated, each stamped with `mtime`. */
+function dosDateTime(d: Date): { date: number; time: number } {
+  // Zip entry times have no zone; taken in UTC so the bytes do not depend on the machine's zone.
+  return {
+    date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+  };
+}
+
+/**
+ * Zips the entries, deflated, each stamped with `mtime`. Written synchronously in one buffer: message
+ * zips hold thousands of small entries, for which a streaming writer spends most time waiting.
+ */
 export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const zip = new ZipFile();
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-    for (const e of entries) {
-      if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { mtime });
-      else zip.addBuffer(e.data, e.name, { mtime, compress: true, mode: 0o100644 });
-    }
-    zip.end();
-  });
+  const { date, time } = dosDateTime(mtime);
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const isDir = e.name.endsWith('/');
+    const data = isDir ? Buffer.alloc(0) : deflateRawSync(e.data, { level: 6 });
+    const crc = isDir ? 0 : crc32(e.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(isDir ? 0 : 8, 8);
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(isDir ? 0 : e.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, name, data);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(0x0314, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt16LE(isDir ? 0 : 8, 10);
+    c.writeUInt16LE(time, 12);
+    c.writeUInt16LE(date, 14);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(data.length, 20);
+    c.writeUInt32LE(isDir ? 0 : e.data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE((isDir ? 0o40755 : 0o100644) * 65536, 38);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Promise.resolve(Buffer.concat([...locals, cd, end]));
 }
 
 /** Reads every entry of a zip held in memory. */

@@ -29,7 +29,6 @@ describe('care histories at scale 1', () => {
       // Counted on the drawn clients (object identity), not on BSNs: the test range is too small.
       const clients = new Set(actief.map((t) => t.client));
       const verblijf = new Set(actief.filter((t) => metVerblijf(t.soort)).map((t) => t.client));
-      console.log(year, clients.size, verblijf.size / clients.size);
       expect(clients.size).toBeGreaterThan(12_600);
       expect(clients.size).toBeLessThan(15_400);
       expect(verblijf.size / clients.size).toBeGreaterThan(0.1);
@@ -42,7 +41,6 @@ describe('care histories at scale 1', () => {
       (t) => t.leveringen.length > 0 && t.leveringen[0]!.begindatum >= '2022-01-01',
     );
     const share = starts.filter((t) => metVerblijf(t.soort)).length / starts.length;
-    console.log('stay share of starts', share, starts.length);
     expect(share).toBeGreaterThan(0.045);
     expect(share).toBeLessThan(0.08);
   });
