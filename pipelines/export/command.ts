@@ -12,7 +12,6 @@ import { dataLayout } from '../lib/paths.js';
 import { acquireLock } from '../nightly/lock.js';
 import { clearWork, publishDirectory, publishedNames } from '../nightly/publish.js';
 import { makeRunId } from '../nightly/run.js';
-import { realSteps } from '../nightly/steps.js';
 import { exportMarts } from './index.js';
 
 export const command: Command = {
@@ -40,7 +39,6 @@ Options:
     );
     const out = typeof ctx.options.out === 'string' ? resolve(ctx.options.out) : undefined;
     if (out && existsSync(out)) throw new RijmError(`the export folder already exists: ${out}`);
-    const { publicationRule } = await realSteps();
     // The lock keeps a nightly run from swapping the exports link at the same moment.
     const lock = out
       ? undefined
@@ -54,21 +52,14 @@ Options:
       const db = await Warehouse.open(source, { readOnly: true });
       let summary: Awaited<ReturnType<typeof exportMarts>>;
       try {
-        summary = await exportMarts(db, {
-          outDir: target,
-          log: ctx.log,
-          ...(publicationRule ? { publicationRule } : {}),
-        });
+        summary = await exportMarts(db, { outDir: target, log: ctx.log });
       } finally {
         db.close();
       }
       const where = out ?? publishDirectory(layout, target, 'exports', runId);
       if (lock) clearWork(layout);
       ctx.out.write(
-        `Exported ${summary.tables.length} mart(s)${summary.csvFiles ? ` and ${summary.csvFiles} CSV file(s)` : ''} to ${where}\n` +
-          (publicationRule
-            ? ''
-            : 'The published CSV is left out: the small-numbers rule is not available yet.\n'),
+        `Exported ${summary.tables.length} mart(s) and ${summary.csvFiles} CSV file(s) to ${where}\n`,
       );
       return ExitCode.ok;
     } finally {

@@ -14,35 +14,11 @@ import { RijmError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { writeArrowFile } from './arrow.js';
 import { type CsvCell, toCsvNl } from './csv.js';
-
-/** One row of marts.indicator_values, unrounded (indicators.md §4). */
-export interface IndicatorValue {
-  gemeente: string;
-  periode: string;
-  indicator: string;
-  dimensie: string;
-  dimensie_waarde: string;
-  teller: number | null;
-  noemer: number | null;
-  waarde: number | null;
-  ci_laag: number | null;
-  ci_hoog: number | null;
-}
-
-/**
- * The small-numbers rule of indicators.md §3 as the reports module applies it: takes the unrounded rows
- * of one gemeente (or the region) and returns the cells as they may be published, under `columns`.
- */
-export interface PublicationRule {
-  columns: readonly string[];
-  apply(rows: IndicatorValue[]): Iterable<readonly CsvCell[]>;
-}
+import { type IndicatorFigure, readIndicators } from '../../reports/queries.js';
 
 export interface ExportOptions {
   outDir: string;
   log: Logger;
-  /** Without it the published CSV is left out: unrounded figures are never published. */
-  publicationRule?: PublicationRule;
 }
 
 export interface ExportSummary {
@@ -103,34 +79,63 @@ export async function exportMarts(db: Warehouse, options: ExportOptions): Promis
     log.debug('export_table', { table: `marts.${mart.name}`, rows, partitionedBy });
   }
 
-  const hasIndicators = summary.tables.some((t) => t.table === 'marts.indicator_values');
-  if (!options.publicationRule) {
-    log.info('export_csv_skipped', {
-      reason: 'the small-numbers rule of the reports is not available; unrounded figures are not published',
-    });
-  } else if (hasIndicators) {
-    summary.csvFiles = await writePublishedCsv(db, join(outDir, 'csv'), options.publicationRule);
-  }
+  summary.csvFiles = await writePublishedCsv(db, join(outDir, 'csv'), log);
   return summary;
 }
 
-/** One CSV per gemeente and one for the region, each with the rule applied to that area's own rows. */
-async function writePublishedCsv(db: Warehouse, dir: string, rule: PublicationRule): Promise<number> {
-  mkdirSync(dir, { recursive: true });
-  const rows = await db.all<IndicatorValue & Record<string, unknown>>(
-    `select gemeente, periode, indicator, dimensie, dimensie_waarde,
-            teller::double as teller, noemer::double as noemer, waarde::double as waarde,
-            ci_laag::double as ci_laag, ci_hoog::double as ci_hoog
-     from marts.indicator_values order by gemeente, indicator, periode, dimensie, dimensie_waarde`,
-  );
-  const byArea = new Map<string, IndicatorValue[]>();
-  for (const r of rows) {
-    const list = byArea.get(r.gemeente) ?? [];
-    list.push(r);
-    byArea.set(r.gemeente, list);
+/** The columns of the published CSV: the figure as the reports show it, and why it is hidden if it is. */
+export const publishedCsvColumns = [
+  'gemeente',
+  'periode',
+  'indicator',
+  'dimensie',
+  'dimensie_waarde',
+  'waarde',
+  'ci_laag',
+  'ci_hoog',
+  'n',
+  'status',
+] as const;
+
+/**
+ * One CSV per gemeente and one for the region, every figure passed through the reports' small-numbers
+ * gate (reports/disclosure.ts via `readIndicators`), so a CSV and a report never disagree. Unrounded
+ * figures never reach these files: a figure the gate suppresses has an empty value and its status.
+ */
+async function writePublishedCsv(db: Warehouse, dir: string, log: Logger): Promise<number> {
+  const indicators = await readIndicators(db);
+  if (!indicators.ok) {
+    log.info('export_csv_skipped', { reason: indicators.reason });
+    return 0;
   }
-  for (const [area, areaRows] of byArea) {
-    writeFileSync(join(dir, `${area}.csv`), toCsvNl(rule.columns, rule.apply(areaRows)));
+  const byArea = new Map<string, IndicatorFigure[]>();
+  for (const f of indicators.value.all()) {
+    const list = byArea.get(f.gemeente) ?? [];
+    list.push(f);
+    byArea.set(f.gemeente, list);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [area, figures] of byArea) {
+    figures.sort(
+      (a, b) =>
+        a.indicator.localeCompare(b.indicator) ||
+        a.periode.localeCompare(b.periode) ||
+        a.dimensie.localeCompare(b.dimensie) ||
+        a.dimensieWaarde.localeCompare(b.dimensieWaarde),
+    );
+    const rows = figures.map((f): CsvCell[] => [
+      f.gemeente,
+      f.periode,
+      f.indicator,
+      f.dimensie,
+      f.dimensieWaarde,
+      f.figure.value,
+      f.figure.ciLaag,
+      f.figure.ciHoog,
+      f.figure.n?.value ?? null,
+      f.figure.status,
+    ]);
+    writeFileSync(join(dir, `${area}.csv`), toCsvNl(publishedCsvColumns, rows));
   }
   return byArea.size;
 }

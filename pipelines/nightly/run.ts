@@ -262,7 +262,6 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
       const exported = await exportMarts(work, {
         outDir: join(workDir, publishedNames.exports),
         log,
-        ...(steps.publicationRule ? { publicationRule: steps.publicationRule } : {}),
       });
       const research = await buildResearchFile(work, {
         path: join(workDir, publishedNames.research),

@@ -2,7 +2,6 @@
  * The steps a nightly run calls, passed in as functions so the orchestration (run.ts) can be tested with
  * fake steps and the real ones stay in their own modules. `realSteps()` wires the real ones.
  */
-import type { PublicationRule } from '../export/index.js';
 import type { Warehouse } from '../lib/db.js';
 import type { Logger } from '../lib/log.js';
 import type { SecretKey } from '../lib/pseudonym.js';
@@ -55,20 +54,21 @@ export interface NightlySteps {
   build(db: Warehouse, options: BuildStepOptions): Promise<BuildResult>;
   /** Renders the reports into `outDir`; resolves to counts for the log (any plain object). */
   reports(db: Warehouse, options: ReportStepOptions): Promise<Record<string, unknown>>;
-  /** The reports' small-numbers rule for the published CSV; absent: the CSV is left out. */
-  publicationRule?: PublicationRule;
 }
 
 /** The real steps, loaded when a run starts (the modules are big; `rijm status` never needs them). */
 export async function realSteps(): Promise<NightlySteps> {
-  const { ingestInbox } = await import('../ingest/index.js');
+  const [{ ingestInbox }, { buildModels }, { renderReports }] = await Promise.all([
+    import('../ingest/index.js'),
+    import('../build/index.js'),
+    import('../../reports/index.js'),
+  ]);
   return {
     ingest: (db, options) => ingestInbox(db, options),
-    build: async () => {
-      throw new Error('the build step is not wired into the nightly run yet');
-    },
-    reports: async () => {
-      throw new Error('the reports step is not wired into the nightly run yet');
+    build: (db, options) => buildModels(db, options),
+    reports: async (db, options) => {
+      const summary = await renderReports(db, options);
+      return { reports: summary.reports.length, pdf: summary.pdf };
     },
   };
 }
