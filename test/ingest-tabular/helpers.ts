@@ -172,3 +172,35 @@ export function clientrij(over: Record<string, string> = {}): string[] {
   };
   return CLIENTBESTAND_HEADER.map((c) => base[c] ?? '');
 }
+
+/**
+ * For every file that was read: rows read = loaded + quarantined, the loaded rows are in the raw table,
+ * and the quarantined rows are the distinct lines in meta.quarantine.
+ */
+export async function expectReconciled(r: Ingested): Promise<void> {
+  const files = await r.db.all<{
+    file_name: string;
+    file_type: string;
+    records_read: number;
+    records_loaded: number;
+    records_quarantined: number;
+    raw_rows: number;
+    quarantined_lines: number;
+  }>(
+    `select d.file_name, d.file_type, d.records_read, d.records_loaded, d.records_quarantined,
+       (select count(*) from raw.uitkomsten u where u.delivery_id = d.delivery_id)
+         + (select count(*) from raw.clientbestand c where c.delivery_id = d.delivery_id) as raw_rows,
+       (select count(distinct line) from meta.quarantine q where q.delivery_id = d.delivery_id) as quarantined_lines
+     from meta.deliveries d where d.file_type in ('uitkomsten', 'clientbestand')`,
+  );
+  for (const f of files) {
+    const got = { read: f.records_read, sum: f.records_loaded + f.records_quarantined };
+    if (
+      got.read !== got.sum ||
+      f.raw_rows !== f.records_loaded ||
+      f.quarantined_lines !== f.records_quarantined
+    ) {
+      throw new Error(`${f.file_name} does not reconcile: ${JSON.stringify(f)}`);
+    }
+  }
+}

@@ -234,7 +234,7 @@ export async function stageCsv(
               then 'Tekst direct na een afsluitend aanhalingsteken; een aanhalingsteken binnen een waarde moet dubbel ("").'
             else 'De regel kan niet gelezen worden (' || error_type || ').' end,
        null
-     from tab_rejects`,
+     from (select distinct on (${lineOf}, error_type) * from tab_rejects)`,
     [ref.deliveryId, ref.gemeente, ref.fileName],
   );
   const rejected = Number(

@@ -31,8 +31,10 @@ function decodeAs(bytes: Buffer, encoding: Encoding): string | undefined {
       return iconv.decode(bytes, 'win1252');
     case 'utf-16le':
     case 'utf-16be':
-      if (bytes.length % 2 !== 0) return undefined;
-      return iconv.decode(bytes, encoding, { stripBOM: false });
+      // A trailing odd byte (a file cut off mid-character) is dropped; the cut row is then incomplete.
+      return iconv.decode(bytes.subarray(0, bytes.length - (bytes.length % 2)), encoding, {
+        stripBOM: false,
+      });
   }
 }
 

@@ -69,7 +69,7 @@ function dateSql(value: string, formats: readonly DateFormat[]): string {
 }
 
 /** The typed (parsed) value; NULL when the value is empty or invalid. */
-function parsedSql(c: ColumnSpec, format: TabularFormat): string {
+function parsedSql(c: ColumnSpec, format: TabularFormat, codelists: Codelists): string {
   const x = v(c);
   const check = c.check;
   switch (check.kind) {
@@ -83,7 +83,7 @@ function parsedSql(c: ColumnSpec, format: TabularFormat): string {
     case 'pattern':
       return `case when regexp_full_match(${x}, '${check.regex}') then ${x} end`;
     case 'codelist':
-      return `case when ${x} in (select code from ref.codelijsten where codelijst = '${check.codelist}') then ${x} end`;
+      return `case when ${x} in (${(codelists.get(check.codelist) ?? ['']).map(literal).join(', ')}) then ${x} end`;
     case 'codes':
       return `case when ${x} in (${Object.keys(check.codes).map(literal).join(', ')}) then ${x} end`;
     case 'integer':
@@ -111,7 +111,7 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
   const x = v(c);
   const out: string[] = [];
   if (c.required) {
-    out.push(fault(c, `${x} is null`, 'verplicht_leeg', literal(`Verplicht veld ${c.name} is leeg.`), false));
+    out.push(fault(c, `${x} is null`, 'verplicht', literal(`Verplicht veld ${c.name} is leeg.`), false));
   }
   const invalid = `${x} is not null and ${p(c)} is null`;
   const check = c.check;
@@ -127,7 +127,7 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
         fault(
           c,
           `${p(c)} <> ${literal(gemeente)}`,
-          'gemeente_andere_map',
+          'gemeente_andere_inbox',
           `'Gemeente ' || ${p(c)} || ${literal(` is niet de gemeente van deze map (${gemeente}); een gemeente levert alleen eigen gegevens aan.`)}`,
         ),
       );
@@ -137,7 +137,7 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
         fault(
           c,
           `${x} is not null and not regexp_full_match(${x}, '[0-9]{9}')`,
-          'bsn_formaat',
+          'bsn_ongeldig',
           literal('Het BSN moet uit 9 cijfers bestaan.'),
         ),
         fault(
@@ -154,20 +154,20 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
         fault(
           c,
           `${x} is not null and not ${matches}`,
-          'datum_formaat',
+          'datum_ongeldig',
           literal(`${c.name} is geen datum in het formaat ${format.dateFormats.join(' of ')}.`),
         ),
         fault(
           c,
           `${invalid} and ${matches}`,
-          'datum_bestaat_niet',
+          'datum_ongeldig',
           literal(`${c.name}: deze datum bestaat niet.`),
         ),
       );
       break;
     }
     case 'pattern':
-      out.push(fault(c, invalid, 'formaat_ongeldig', literal(`${c.name} moet ${check.expected} zijn.`)));
+      out.push(fault(c, invalid, 'patroon', literal(`${c.name} moet ${check.expected} zijn.`)));
       break;
     case 'codelist':
       out.push(
@@ -236,6 +236,18 @@ function crossFaults(type: TabularType): string[] {
   ];
 }
 
+/** Codes per codelist from ref.codelijsten. */
+type Codelists = Map<string, string[]>;
+
+async function readCodelists(ref: FileRef): Promise<Codelists> {
+  const rows = await ref.db.all<{ codelijst: string; code: string }>(
+    'select codelijst, code from ref.codelijsten order by codelijst, code',
+  );
+  const lists: Codelists = new Map();
+  for (const r of rows) lists.set(r.codelijst, [...(lists.get(r.codelijst) ?? []), r.code]);
+  return lists;
+}
+
 /** Builds `tab_checked` from `tab_rows`: normalised (v_), typed (p_) values and the list of faults. */
 export async function checkRows(
   ref: FileRef,
@@ -244,14 +256,15 @@ export async function checkRows(
   profile: Profile,
 ): Promise<void> {
   const specs = columnSpecs[type];
+  const codelists = await readCodelists(ref);
   const faults = [...specs.flatMap((c) => faultsOf(c, format, ref.gemeente)), ...crossFaults(type)];
   await ref.db.run(`create or replace temp table tab_checked as
     with trimmed as (
       select line, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')} from tab_rows
-    ), normalised as (
+    ), normalised as materialized (
       select *, ${specs.map((c) => `${normalisedSql(c, profile)} as ${v(c)}`).join(', ')} from trimmed
-    ), parsed as (
-      select *, ${specs.map((c) => `${parsedSql(c, format)} as ${p(c)}`).join(', ')} from normalised
+    ), parsed as materialized (
+      select *, ${specs.map((c) => `${parsedSql(c, format, codelists)} as ${p(c)}`).join(', ')} from normalised
     )
     select *, list_filter([${faults.join(',\n')}], f -> f is not null) as faults from parsed`);
 }
