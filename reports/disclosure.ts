@@ -178,19 +178,15 @@ export function publishSurvival(
   raw: {
     waarde: number | null | undefined;
     atRisk: number | null | undefined;
+    /** The cohort size, published as `n` (default: the number at risk). */
+    cohort?: number | null;
     ciLaag?: number | null;
     ciHoog?: number | null;
   },
 ): Published {
   const atRisk = finite(raw.atRisk);
-  return gated(
-    'overleving',
-    eenheid,
-    finite(raw.waarde),
-    atRisk,
-    { laag: raw.ciLaag, hoog: raw.ciHoog },
-    publishCount(atRisk),
-  );
+  const n = publishCount(raw.cohort === undefined ? atRisk : raw.cohort);
+  return gated('overleving', eenheid, finite(raw.waarde), atRisk, { laag: raw.ciLaag, hoog: raw.ciHoog }, n);
 }
 
 /**
@@ -301,12 +297,14 @@ export interface IndicatorRow {
  * Publishes one indicator row. `context.gatingCount` is the raw value of the `GATING_COUNT` indicator
  * for the same gemeente × periode × dimensie (needed for rates and euro totals without a noemer);
  * `context.providerClients` the provider's clients in the gemeente, for rows with dimensie `aanbieder`.
+ * `context.atRisk` is the number still at risk at the time a Kaplan–Meier figure describes (at 6, 12 or
+ * 24 months, or at the median); without it the cohort size (`noemer`) is used.
  * An unknown indicator id is suppressed rather than guessed. A row of a provider below 20 clients is
  * suppressed whatever its own numbers.
  */
 export function publishIndicatorRow(
   row: IndicatorRow,
-  context: { gatingCount?: number | null; providerClients?: number | null } = {},
+  context: { gatingCount?: number | null; providerClients?: number | null; atRisk?: number | null } = {},
 ): Published {
   const kind = SOORT_PER_INDICATOR[row.indicator];
   const providerHidden = row.dimensie === 'aanbieder' && !providerMayBeShown(context.providerClients);
@@ -336,7 +334,8 @@ export function publishIndicatorRow(
     case 'overleving':
       return publishSurvival(kind.eenheid as 'fractie' | 'dagen', {
         waarde: row.waarde,
-        atRisk: row.noemer,
+        atRisk: context.atRisk === undefined ? row.noemer : context.atRisk,
+        cohort: row.noemer,
         ...ci,
       });
     case 'per1000':

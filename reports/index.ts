@@ -84,6 +84,8 @@ export async function renderReports(db: Warehouse, opts: RenderOptions): Promise
   const funnels = new Map<string, Available<Funnel>>();
   if (referentiejaar)
     for (const i of FUNNEL_INDICATORS) funnels.set(i, await readFunnel(db, i, referentiejaar));
+  const curves = await readCurves(db);
+  const dataQuality = await readDataQuality(db);
   if (!indicators.ok) opts.log.warn('report.indicators_missing', { reason: indicators.reason });
 
   const colophon: Colophon = {
@@ -108,12 +110,12 @@ export async function renderReports(db: Warehouse, opts: RenderOptions): Promise
       region,
       gemeenten,
       indicators,
-      curves: await readCurves(db, scope.code),
+      curves,
       funnels,
       referentiejaar,
       peildatum,
     };
-    const quality = await readDataQuality(db, scope.isRegion ? null : scope.code);
+    const quality = dataQuality.for(scope.isRegion ? null : scope.code);
     const page = renderReportPage({
       naam: scope.naam,
       isRegion: scope.isRegion,

@@ -72,10 +72,9 @@ export function renderQuality(
       ? html`<p>Geen bijzonderheden bij het samenstellen van trajecten.</p>`
       : html`<table class="cijfers">
 <caption>Bijzonderheden bij het samenstellen van trajecten</caption>
-<thead><tr><th scope="col">Soort</th><th scope="col" class="tekst">Omschrijving</th><th scope="col">Aantal</th></tr></thead>
+<thead><tr><th scope="col">Wat</th><th scope="col">Aantal</th></tr></thead>
 <tbody>${rows.map(
-          (r) =>
-            html`<tr><th scope="row">${r.soort}</th><td class="tekst">${r.omschrijving}</td><td class="telling">${n(r.aantal)}</td></tr>`,
+          (r) => html`<tr><th scope="row">${r.omschrijving}</th><td class="telling">${n(r.aantal)}</td></tr>`,
         )}</tbody>
 </table>`,
   );

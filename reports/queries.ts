@@ -28,15 +28,21 @@ function missing<T>(table: string): Available<T> {
   };
 }
 
-/** Whether a table or view exists (name as `schema.table`). */
+const tableLists = new WeakMap<Warehouse, Promise<Set<string>>>();
+
+/** Whether a table or view exists (name as `schema.table`); the list is read once per warehouse handle. */
 export async function tableExists(db: Warehouse, name: string): Promise<boolean> {
-  const [schema, table] = name.split('.');
-  const row = await db.one<{ n: number }>(
-    `select (select count(*) from duckdb_tables() where schema_name = $1 and table_name = $2)
-          + (select count(*) from duckdb_views() where schema_name = $1 and view_name = $2) as n`,
-    [schema ?? '', table ?? ''],
-  );
-  return (row?.n ?? 0) > 0;
+  let list = tableLists.get(db);
+  if (!list) {
+    list = db
+      .all<{ name: string }>(
+        `select schema_name || '.' || table_name as name from duckdb_tables()
+         union all select schema_name || '.' || view_name from duckdb_views()`,
+      )
+      .then((rows) => new Set(rows.map((r) => r.name)));
+    tableLists.set(db, list);
+  }
+  return (await list).has(name);
 }
 
 export interface GemeenteNaam {
@@ -103,6 +109,43 @@ export class IndicatorSet {
   }
 }
 
+/** The day each Kaplan–Meier indicator describes: 6, 12, 24 months; the median at its own value. */
+const KM_DAY: Readonly<Record<string, (row: IndicatorRow) => number | null>> = {
+  nog_in_verblijf_6m: () => 183,
+  nog_in_verblijf_12m: () => 365,
+  nog_in_verblijf_24m: () => 730,
+  verblijfsduur_km_mediaan: (row) => row.waarde,
+};
+
+type AtRiskLookup = ((gemeente: string, cohort: string, dag: number) => number) | null;
+
+/**
+ * Number at risk in a cohort at a day, from marts.verblijfsduur_curve: the at_risk of the first row on or
+ * after that day (0 when the curve ends before it). Null when the curve table is absent.
+ */
+async function readAtRisk(db: Warehouse): Promise<AtRiskLookup> {
+  if (!(await tableExists(db, 'marts.verblijfsduur_curve'))) return null;
+  const rows = await db.all<{ gemeente: string; cohort: string; dag: number; at_risk: number }>(
+    `select gemeente, cohort::varchar as cohort, dag::integer as dag, at_risk::double as at_risk
+       from marts.verblijfsduur_curve order by gemeente, cohort, dag`,
+  );
+  const byCohort = new Map<string, { dag: number; at_risk: number }[]>();
+  for (const r of rows) {
+    const k = `${r.gemeente}|${r.cohort}`;
+    const list = byCohort.get(k) ?? [];
+    list.push(r);
+    byCohort.set(k, list);
+  }
+  return (gemeente, cohort, dag) =>
+    byCohort.get(`${gemeente}|${cohort}`)?.find((r) => r.dag >= dag)?.at_risk ?? 0;
+}
+
+function kmAtRisk(row: IndicatorRow, lookup: AtRiskLookup): { atRisk?: number | null } {
+  const day = KM_DAY[row.indicator]?.(row);
+  if (!lookup || day === undefined) return {};
+  return { atRisk: day === null ? null : lookup(row.gemeente, row.periode, day) };
+}
+
 /** Reads and publishes marts.indicator_values. */
 export async function readIndicators(db: Warehouse): Promise<Available<IndicatorSet>> {
   if (!(await tableExists(db, 'marts.indicator_values'))) return missing('marts.indicator_values');
@@ -112,6 +155,7 @@ export async function readIndicators(db: Warehouse): Promise<Available<Indicator
             ci_laag::double as ci_laag, ci_hoog::double as ci_hoog
        from marts.indicator_values`,
   );
+  const atRiskAt = await readAtRisk(db);
   const raw = new Map<string, IndicatorRow>();
   for (const r of rows) raw.set(key(r.gemeente, r.periode, r.indicator, r.dimensie, r.dimensie_waarde), r);
   const figures = rows.map((r) => {
@@ -132,6 +176,7 @@ export async function readIndicators(db: Warehouse): Promise<Available<Indicator
       figure: publishIndicatorRow(r, {
         gatingCount: gatingRow?.waarde ?? null,
         providerClients: providerRow?.waarde ?? null,
+        ...kmAtRisk(r, atRiskAt),
       }),
     };
   });
@@ -221,10 +266,11 @@ export interface Curve {
   points: CurvePoint[];
 }
 
-/** Kaplan–Meier curves of verblijfsduur of one gemeente (or the region), one per start cohort. */
-export async function readCurves(db: Warehouse, gemeente: string): Promise<Available<Curve[]>> {
+/** Kaplan–Meier curves of verblijfsduur of every gemeente and the region, one per start cohort. */
+export async function readCurves(db: Warehouse): Promise<Available<ReadonlyMap<string, Curve[]>>> {
   if (!(await tableExists(db, 'marts.verblijfsduur_curve'))) return missing('marts.verblijfsduur_curve');
   const rows = await db.all<{
+    gemeente: string;
     cohort: string;
     dag: number;
     overleving: number | null;
@@ -232,16 +278,17 @@ export async function readCurves(db: Warehouse, gemeente: string): Promise<Avail
     ci_hoog: number | null;
     at_risk: number | null;
   }>(
-    `select cohort::varchar as cohort, dag::integer as dag, overleving::double as overleving,
+    `select gemeente, cohort::varchar as cohort, dag::integer as dag, overleving::double as overleving,
             ci_laag::double as ci_laag, ci_hoog::double as ci_hoog, at_risk::double as at_risk
        from marts.verblijfsduur_curve
-      where gemeente = $1
-      order by cohort, dag`,
-    [gemeente],
+      order by gemeente, cohort, dag`,
   );
-  const curves = new Map<string, CurvePoint[]>();
+  const curves = new Map<string, Map<string, CurvePoint[]>>();
   for (const r of rows) {
-    const list = curves.get(r.cohort) ?? [];
+    const byCohort = curves.get(r.gemeente) ?? new Map<string, CurvePoint[]>();
+    curves.set(r.gemeente, byCohort);
+    const list = byCohort.get(r.cohort) ?? [];
+    byCohort.set(r.cohort, list);
     list.push({
       dag: r.dag,
       overleving: publishSurvival('fractie', {
@@ -252,9 +299,15 @@ export async function readCurves(db: Warehouse, gemeente: string): Promise<Avail
       }),
       atRisk: publishCount(r.at_risk),
     });
-    curves.set(r.cohort, list);
   }
-  return { ok: true, value: [...curves].map(([cohort, points]) => ({ cohort, points })) };
+  const out = new Map<string, Curve[]>();
+  for (const [gemeente, byCohort] of curves) {
+    out.set(
+      gemeente,
+      [...byCohort].map(([cohort, points]) => ({ cohort, points })),
+    );
+  }
+  return { ok: true, value: out };
 }
 
 /** The date up to which the data is complete (core.peildatum), or else that of the run. */
@@ -325,28 +378,42 @@ export interface DataQuality {
   modelIssues: Available<ModelIssue[]>;
 }
 
+function sumBy<T>(rows: T[], key: (r: T) => string, add: (into: T, r: T) => void): T[] {
+  const out = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    const into = out.get(k);
+    if (into) add(into, r);
+    else out.set(k, { ...r });
+  }
+  return [...out.values()];
+}
+
+function mapAvailable<T, U>(a: Available<T>, f: (value: T) => U): Available<U> {
+  return a.ok ? { ok: true, value: f(a.value) } : a;
+}
+
 /**
- * What was delivered and rejected, for one gemeente or (`null`) the whole region. Counts of files and
- * rows, never record-level content: no values, no keys, no client ids from quarantine.
+ * What was delivered and rejected, read once for the whole region; `for(gemeente)` gives one gemeente's
+ * part, `for(null)` the region's. Counts of files and rows, never record-level content: no values, no
+ * keys, no client ids from quarantine.
  */
-export async function readDataQuality(db: Warehouse, gemeente: string | null): Promise<DataQuality> {
-  const where = gemeente === null ? '' : 'where gemeente = $1';
-  const params = gemeente === null ? [] : [gemeente];
-  const deliveries: Available<DeliverySummary[]> = (await tableExists(db, 'meta.deliveries'))
+export async function readDataQuality(db: Warehouse): Promise<{ for(gemeente: string | null): DataQuality }> {
+  const hasDeliveries = await tableExists(db, 'meta.deliveries');
+  const deliveries: Available<(DeliverySummary & { gemeente: string })[]> = hasDeliveries
     ? {
         ok: true,
-        value: await db.all<DeliverySummary & Record<string, unknown>>(
-          `select result, count(*)::integer as bestanden,
-                  coalesce(sum(records_read), 0)::bigint as gelezen,
-                  coalesce(sum(records_loaded), 0)::bigint as geladen,
-                  coalesce(sum(records_quarantined), 0)::bigint as quarantaine,
-                  coalesce(sum(records_skipped), 0)::bigint as overgeslagen
-             from meta.deliveries ${where} group by result order by result`,
-          params,
+        value: await db.all<DeliverySummary & { gemeente: string } & Record<string, unknown>>(
+          `select gemeente, result, count(*)::integer as bestanden,
+                  coalesce(sum(records_read), 0)::double as gelezen,
+                  coalesce(sum(records_loaded), 0)::double as geladen,
+                  coalesce(sum(records_quarantined), 0)::double as quarantaine,
+                  coalesce(sum(records_skipped), 0)::double as overgeslagen
+             from meta.deliveries group by gemeente, result order by result`,
         ),
       }
     : missing('meta.deliveries');
-  const rejectedFiles: Available<RejectedFile[]> = (await tableExists(db, 'meta.deliveries'))
+  const rejectedFiles: Available<RejectedFile[]> = hasDeliveries
     ? {
         ok: true,
         value: await db.all<RejectedFile & Record<string, unknown>>(
@@ -354,9 +421,8 @@ export async function readDataQuality(db: Warehouse, gemeente: string | null): P
                   case when member_name is null then file_name else file_name || ' › ' || member_name end as bestand,
                   result, coalesce(reason, '') as reden
              from meta.deliveries
-            ${where ? `${where} and` : 'where'} result in ('afgewezen', 'deels_afgewezen', 'overgeslagen')
+            where result in ('afgewezen', 'deels_afgewezen', 'overgeslagen')
             order by gemeente, bestand`,
-          params,
         ),
       }
     : missing('meta.deliveries');
@@ -364,11 +430,8 @@ export async function readDataQuality(db: Warehouse, gemeente: string | null): P
     ? {
         ok: true,
         value: await db.all<ReasonCount & Record<string, unknown>>(
-          `select ${gemeente === null ? "''" : 'gemeente'} as gemeente, reason as reden, column_name as kolom,
-                  count(*)::integer as rijen
-             from meta.quarantine ${where}
-            group by all order by rijen desc, reden`,
-          params,
+          `select gemeente, reason as reden, column_name as kolom, count(*)::integer as rijen
+             from meta.quarantine group by all order by rijen desc, reden`,
         ),
       }
     : missing('meta.quarantine');
@@ -376,13 +439,58 @@ export async function readDataQuality(db: Warehouse, gemeente: string | null): P
     ? {
         ok: true,
         value: await db.all<ModelIssue & Record<string, unknown>>(
-          `select ${gemeente === null ? "''" : 'gemeente'} as gemeente, soort, omschrijving,
-                  sum(aantal)::bigint as aantal
-             from core.datakwaliteit ${where || "where gemeente <> 'IJsselland'"}
-            group by all order by soort`,
-          params,
+          `select gemeente, soort, omschrijving, sum(aantal)::double as aantal
+             from core.datakwaliteit where gemeente <> 'IJsselland'
+            group by all having sum(aantal) > 0 order by soort`,
         ),
       }
     : missing('core.datakwaliteit');
-  return { deliveries, rejectedFiles, quarantine, modelIssues };
+  return {
+    for(gemeente) {
+      if (gemeente !== null) {
+        const own = <T extends { gemeente: string }>(rows: T[]) =>
+          rows.filter((r) => r.gemeente === gemeente);
+        return {
+          deliveries: mapAvailable(deliveries, own),
+          rejectedFiles: mapAvailable(rejectedFiles, own),
+          quarantine: mapAvailable(quarantine, own),
+          modelIssues: mapAvailable(modelIssues, own),
+        };
+      }
+      return {
+        deliveries: mapAvailable(deliveries, (rows) =>
+          sumBy(
+            rows,
+            (r) => r.result,
+            (a, r) => {
+              a.bestanden += r.bestanden;
+              a.gelezen += r.gelezen;
+              a.geladen += r.geladen;
+              a.quarantaine += r.quarantaine;
+              a.overgeslagen += r.overgeslagen;
+            },
+          ),
+        ),
+        rejectedFiles,
+        quarantine: mapAvailable(quarantine, (rows) =>
+          sumBy(
+            rows,
+            (r) => `${r.reden}\u0001${r.kolom ?? ''}`,
+            (a, r) => {
+              a.rijen += r.rijen;
+            },
+          ).sort((a, b) => b.rijen - a.rijen),
+        ),
+        modelIssues: mapAvailable(modelIssues, (rows) =>
+          sumBy(
+            rows,
+            (r) => r.soort,
+            (a, r) => {
+              a.aantal += r.aantal;
+            },
+          ),
+        ),
+      };
+    },
+  };
 }

@@ -28,7 +28,8 @@ export interface ReportData {
   region: Scope;
   gemeenten: GemeenteNaam[];
   indicators: Available<IndicatorSet>;
-  curves: Available<Curve[]>;
+  /** Kaplan–Meier curves by gemeente (and region). */
+  curves: Available<ReadonlyMap<string, Curve[]>>;
   /** Funnels for `referentiejaar`, by indicator. */
   funnels: ReadonlyMap<string, Available<Funnel>>;
   /** The year the key figures and funnels describe. */
@@ -75,13 +76,15 @@ function series(set: IndicatorSet, scope: Scope, indicator: string): TrendSeries
   };
 }
 
-function trendText(indicator: string, scopeSlug: string, extra = ''): FigureText {
+function trendText(indicator: string, scopeSlug: string, countIndicator: boolean, extra = ''): FigureText {
   const t = textOf(indicator);
   return {
     id: `${scopeSlug}-${indicator}`,
     title: t.label,
     leeswijzer: t.leeswijzer,
-    caption: `${t.definitie}${extra} Per halfjaar; n is het aantal waarop het cijfer berust, afgerond op 5.`,
+    caption: `${t.definitie}${extra} Per halfjaar${
+      countIndicator ? '; afgerond op 5' : '; n is het aantal waarop het cijfer berust, afgerond op 5'
+    }.`,
   };
 }
 
@@ -89,7 +92,11 @@ function trend(data: ReportData, set: IndicatorSet, indicator: string): Html {
   const main = series(set, data.scope, indicator);
   const isShare = main.points[0]?.figure.soort === 'aandeel';
   const compare = !data.scope.isRegion && isShare ? series(set, data.region, indicator) : undefined;
-  return renderTrend(trendText(indicator, data.scope.code), main, compare);
+  return renderTrend(
+    trendText(indicator, data.scope.code, main.points[0]?.figure.soort === 'aantal'),
+    main,
+    compare,
+  );
 }
 
 function funnel(data: ReportData, indicator: string): Html {
@@ -230,7 +237,7 @@ function mixBars(data: ReportData, set: IndicatorSet): Html {
 function survival(data: ReportData, set: IndicatorSet | null): Html {
   const title = 'Hoe lang duurt een uithuisplaatsing?';
   if (!data.curves.ok) return html`<h3>${title}</h3>${notAvailable(data.curves.reason)}`;
-  const curves = data.curves.value;
+  const curves = data.curves.value.get(data.scope.code) ?? [];
   const code = data.scope.code;
   const cell = (cohort: string, indicator: string) => {
     const f = set?.get(code, cohort, indicator);

@@ -318,7 +318,7 @@ export interface FunnelPositie {
   buiten_998: boolean;
 }
 
-function funnelRows(rows: RawIndicator[]) {
+export function funnelRows(rows: RawIndicator[]) {
   const limits: unknown[][] = [];
   const posities: FunnelPositie[] = [];
   for (const indicator of ['uithuisgeplaatst_aandeel', 'uitval', 'doelrealisatie_volledig_of_gedeeltelijk']) {
@@ -369,7 +369,7 @@ export interface CurveRow {
   at_risk: number;
 }
 
-function curveRows(): CurveRow[] {
+export function curveRows(): CurveRow[] {
   const out: CurveRow[] = [];
   for (const [gemeente, start] of [
     ['GM0193', 60],
