@@ -34,15 +34,15 @@ export interface ScheduleOptions {
 
 /** Validates a cron expression and time zone; throws a UsageError naming the bad one. */
 export function checkSchedule(cron: string, timezone: string): Date | null {
-  let job: Cron;
   try {
-    job = new Cron(cron, { timezone, paused: true });
+    const job = new Cron(cron, { timezone, paused: true });
+    // An unknown time zone only shows when a date is computed in it.
+    const next = job.nextRun();
+    job.stop();
+    return next;
   } catch (error) {
     throw new UsageError(`--cron or --tz is not valid: ${(error as Error).message}`);
   }
-  const next = job.nextRun();
-  job.stop();
-  return next;
 }
 
 /** Runs the schedule until a stop signal; resolves to the exit code. */
@@ -63,8 +63,16 @@ export async function runSchedule(options: ScheduleOptions): Promise<number> {
             since: self.currentRun()?.toISOString(),
           }),
       },
-      async () => {
+      async (self) => {
         if (stopping) return;
+        // Croner's protect covers ticks; this covers every other way a run is started while one is busy.
+        if (running) {
+          log.warn('run_skipped', {
+            reason: 'the previous run is still busy',
+            since: self.previousRun()?.toISOString() ?? null,
+          });
+          return;
+        }
         log.info('scheduled_run_start', {});
         running = options
           .runOnce()
