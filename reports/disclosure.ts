@@ -15,8 +15,9 @@
  *   from rounded gemeenten, so region minus the other ten does not reveal a suppressed gemeente.
  * - Per-provider figures are shown only for providers with at least 20 clients in the gemeente
  *   (`providerMayBeShown`).
- * - Rates per 1,000 youths follow the count they are made of (suppressed when that count is 1–9, since
- *   the population is public); euro amounts follow the number of clients they cover (≥ 20).
+ * - Rates per 1,000 youths follow the count they are made of: suppressed when that count is 1–9, and
+ *   computed from the rounded count, since the population is public; euro amounts follow the number of
+ *   clients they cover (≥ 20).
  *
  * The exports use the same functions (`publishIndicatorRow`), so a published CSV and a report never
  * disagree.
@@ -196,9 +197,16 @@ export function publishSurvival(
 export function publishRate(raw: {
   waarde: number | null | undefined;
   count: number | null | undefined;
+  /** The population the rate is per 1,000 of; when known the rate is made from the rounded count. */
+  population?: number | null;
 }): Published {
   const count = publishCount(raw.count);
-  const waarde = finite(raw.waarde);
+  const population = finite(raw.population);
+  // From the rounded count: rate × the public population would otherwise give the exact count back.
+  const waarde =
+    population && population > 0 && count.value !== null
+      ? (1000 * count.value) / population
+      : finite(raw.waarde);
   const shown = waarde !== null && count.status === 'getoond';
   return make({
     soort: 'per1000',
@@ -339,7 +347,11 @@ export function publishIndicatorRow(
         ...ci,
       });
     case 'per1000':
-      return publishRate({ waarde: row.waarde, count: context.gatingCount ?? row.teller });
+      return publishRate({
+        waarde: row.waarde,
+        count: context.gatingCount ?? row.teller,
+        population: row.noemer,
+      });
     case 'bedrag':
       return publishAmount({ waarde: row.waarde, clients: row.noemer ?? context.gatingCount });
   }

@@ -66,13 +66,12 @@ describe.skipIf(!hasChromium)('reports in headless Chromium', () => {
         await page.goto(pathToFileURL(join(outDir, code, 'index.html')).href, { waitUntil: 'load' });
         expect(await page.title(), code).toContain('Regionale IJssellandse Monitor');
         // One round trip per page: the size and visibility of every chart.
-        const charts = await page.evaluate(() =>
-          [...document.querySelectorAll('figure.grafiek svg')].map((svg) => {
-            const box = svg.getBoundingClientRect();
-            const style = getComputedStyle(svg);
-            return { width: box.width, height: box.height, visible: style.visibility !== 'hidden' && style.display !== 'none' };
-          }),
-        );
+        const charts =
+          (await page.evaluate(`[...document.querySelectorAll('figure.grafiek svg')].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const style = getComputedStyle(svg);
+          return { width: box.width, height: box.height, visible: style.visibility !== 'hidden' && style.display !== 'none' };
+        })`)) as { width: number; height: number; visible: boolean }[];
         if (code !== '.') expect(charts.length, code).toBeGreaterThan(3);
         for (const chart of charts) {
           expect(chart.width, code).toBeGreaterThan(100);

@@ -64,6 +64,8 @@ describe('the small-numbers rule', () => {
   it('suppresses a rate per 1,000 when its count is 1–9, and an amount below 20 clients', () => {
     expect(publishRate({ waarde: 1.234, count: 9 })).toMatchObject({ status: '<10', value: null });
     expect(publishRate({ waarde: 1.234, count: 10 }).value).toBe(1.2);
+    // 16 youths of 3,000 would be 5,3 per 1,000 and give 16 back; from the rounded 15 it is 5,0.
+    expect(publishRate({ waarde: 16 / 3, count: 16, population: 3000 }).value).toBe(5);
     expect(publishAmount({ waarde: 123456.7, clients: 19 }).value).toBeNull();
     expect(publishAmount({ waarde: 123456.7, clients: 20 }).value).toBe(123457);
   });
