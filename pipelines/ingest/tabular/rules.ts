@@ -337,10 +337,12 @@ export async function storeRows(
     'select distinct v_bsn as bsn from tab_checked anti join tab_faults using (line)',
   );
   await db.run('create or replace temp table tab_pseudonyms (bsn varchar, client_id varchar)');
-  await db.appendRows(
-    'tab_pseudonyms',
-    bsns.map(({ bsn }) => [bsn, pseudonymise(key, bsn)]),
-  );
+  if (bsns.length > 0) {
+    await db.appendRows(
+      'tab_pseudonyms',
+      bsns.map(({ bsn }) => [bsn, pseudonymise(key, bsn)]),
+    );
+  }
   const columns = rawColumns[type];
   await db.run(
     `insert into raw.${type} (delivery_id, line, file_date, ${columns.map(([c]) => c).join(', ')})
