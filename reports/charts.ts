@@ -277,6 +277,7 @@ export function renderFunnel(
                     stroke: soort === 'regio' ? INK : COMPARE,
                     strokeWidth: soort === 'regio' ? 1.5 : 1.2,
                     strokeDasharray: dash[soort],
+                    clip: true,
                   },
                 ),
               ),

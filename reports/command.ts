@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from '../pipelines/lib/command.js';
 import { Warehouse } from '../pipelines/lib/db.js';
 import { ExitCode, RijmError, UsageError } from '../pipelines/lib/errors.js';
-import type { Command } from '../pipelines/lib/command.js';
 import { dataLayout } from '../pipelines/lib/paths.js';
 import { renderReports } from './index.js';
 import type { PdfMode } from './pdf.js';

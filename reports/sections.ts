@@ -112,6 +112,7 @@ function funnel(data: ReportData, indicator: string): Html {
     bron: `fp|${indicator}|${data.referentiejaar}|${p.gemeente}`,
     positie: p.positie,
   }));
+  dots.sort((a, b) => a.naam.localeCompare(b.naam, 'nl'));
   return renderFunnel(
     {
       id: `${data.scope.code}-trechter-${indicator}`,
