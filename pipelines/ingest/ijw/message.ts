@@ -6,6 +6,7 @@
  * Client with a bad BSN rejects its Prestaties. A message that is not well-formed, truncated, has a DOCTYPE
  * or is not iJw 3.2 is rejected whole and leaves no rows.
  */
+import type { Warehouse } from '../../lib/db.js';
 import { pseudonymise } from '../../lib/pseudonym.js';
 import type { DeliveredFile, LoadContext, LoadOutcome, QuarantineEntry } from '../types.js';
 import { checkValue, type Field, type MessageSpec, type Values } from './messages.js';
@@ -28,12 +29,55 @@ const personal = new Set([
   'Communicatie',
 ]);
 
+/**
+ * Collects checked rows of many messages (the members of a zip) and appends them per table in large
+ * batches: one appender per batch instead of one per message.
+ */
+export class RowSink {
+  readonly #db: Warehouse;
+  readonly #batch: number;
+  readonly #rows = new Map<string, unknown[][]>();
+
+  constructor(db: Warehouse, batch = 8192) {
+    this.#db = db;
+    this.#batch = batch;
+  }
+
+  async add(table: string, rows: unknown[][]): Promise<void> {
+    let list = this.#rows.get(table);
+    if (!list) {
+      list = [];
+      this.#rows.set(table, list);
+    }
+    for (const row of rows) list.push(row);
+    if (list.length >= this.#batch) await this.#write(table);
+  }
+
+  async flush(): Promise<void> {
+    for (const table of this.#rows.keys()) await this.#write(table);
+  }
+
+  /** Forgets rows not yet written (the zip they came from is refused). */
+  discard(): void {
+    this.#rows.clear();
+  }
+
+  async #write(table: string): Promise<void> {
+    const list = this.#rows.get(table);
+    if (!list || list.length === 0) return;
+    this.#rows.set(table, []);
+    await this.#db.appendRows(table, list);
+  }
+}
+
 export interface MessageTarget {
   deliveryId: string;
   memberName: string | null;
   /** The message's bytes, once or more (streamed each time). */
   open: () => AsyncIterable<Buffer>;
   size: number;
+  /** Where the rows go when the message is accepted; without it they are appended at once. */
+  sink?: RowSink;
 }
 
 /** The outcome of one message, with the raw table its rows went to. */
@@ -338,6 +382,13 @@ export async function loadMessage(
     await discardFlushed();
     pending = [];
     quarantined = read;
+  }
+  if (target.sink && pending.length > 0) {
+    await target.sink.add(
+      s.table,
+      pending.map((p) => p.row),
+    );
+    pending = [];
   }
   await flush();
   ctx.quarantine(quarantine);

@@ -10,6 +10,7 @@ import {
   ParseOption,
   XmlDocument,
   XmlElement,
+  XmlParseError,
   type XmlTreeNode,
   XmlValidateError,
   XsdValidator,
@@ -175,7 +176,23 @@ function translateMessage(message: string, path: string): Omit<XsdError, 'expect
 /** Validates `bytes` against the XSD of message `code` (e.g. `jw301`); an empty list when valid. */
 export function validateXsd(code: string, bytes: Uint8Array): XsdError[] {
   const validator = validatorFor(code);
-  const doc = XmlDocument.fromBuffer(bytes, { option: safeParse });
+  let doc: XmlDocument;
+  try {
+    doc = XmlDocument.fromBuffer(bytes, { option: safeParse });
+  } catch (error) {
+    // The streaming reader accepted bytes libxml2 cannot parse (e.g. invalid UTF-8): the message is
+    // refused, the run goes on.
+    if (!(error instanceof XmlParseError)) throw error;
+    return [
+      {
+        path: '/Bericht',
+        value: null,
+        rule: 'xml_codering',
+        reason: `het bericht is geen leesbare XML: ${error.message.trim()}`,
+        expected: [],
+      },
+    ];
+  }
   try {
     validator.validate(doc);
     return [];

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DeliveredFile, LoadContext, LoadOutcome, MemberOutcome, QuarantineEntry } from '../types.js';
-import { loadMessage, XSD_MAX_BYTES } from './message.js';
+import { loadMessage, RowSink, XSD_MAX_BYTES } from './message.js';
 
 /** Why the whole zip is refused (plain Dutch). */
 class ZipRefused extends Error {}
@@ -98,6 +98,7 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
   const quarantine: QuarantineEntry[] = [];
   const loadedIds: { id: string; table: string | null }[] = [];
   const seen = new Set<string>();
+  const sink = new RowSink(ctx.db);
   // Member quarantine is held back until the zip as a whole is known to be readable.
   const memberCtx: LoadContext = {
     ...ctx,
@@ -200,6 +201,7 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
         deliveryId,
         memberName: name,
         size,
+        sink,
         open:
           size <= XSD_MAX_BYTES
             ? async function* () {
@@ -214,6 +216,7 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
     }
   } catch (error) {
     if (!(error instanceof ZipRefused)) throw error;
+    sink.discard();
     for (const { id, table } of loadedIds) {
       if (table) await ctx.db.run(`delete from ${table} where delivery_id = $1`, [id]);
     }
@@ -229,6 +232,7 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
     zip?.close();
   }
 
+  await sink.flush();
   for (const m of members) ctx.recordMember(m);
   ctx.quarantine(quarantine);
   const sum = (k: 'recordsRead' | 'recordsLoaded' | 'recordsQuarantined' | 'recordsSkipped') =>
