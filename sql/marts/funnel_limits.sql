@@ -1,11 +1,11 @@
 -- @table Controlegrenzen voor funnelplots (indicators.md §2): per aandeel in marts.indicator_values de
 --   regionale waarde en de 95%- en 99,8%-grenzen van de binomiale verdeling als functie van de noemer,
---   op een rooster van noemers tot boven de grootste gemeente (plus de noemers van de gemeenten zelf).
+--   op een rooster van noemers tot 10% boven de grootste gemeente (plus de noemers van de gemeenten zelf).
 --   Exacte binomiale kwantielen met de interpolatie van Spiegelhalter (2005), zodat de trechter glad is.
 -- @grain one row per indicator × periode × dimensie × dimensie_waarde × noemer
 -- @column indicator Id van het aandeel (indicators.md §4)
 -- @column periode Jaar, halfjaar of cohortjaar, als in marts.indicator_values
--- @column dimensie Dimensie van het aandeel (totaal, hulpvorm, informant, verblijfstype)
+-- @column dimensie Dimensie van het aandeel: totaal (gemeenten worden op hun totaal vergeleken)
 -- @column dimensie_waarde Waarde van de dimensie, als in marts.indicator_values
 -- @column noemer Noemer n waarvoor de grenzen gelden
 -- @column regio_waarde Het aandeel van IJsselland (gepoold): de middenlijn van de trechter
@@ -18,8 +18,7 @@
 
 -- Spiegelhalter, Funnel plots for comparing institutional performance, Stat Med 2005;24:1185, appendix
 -- A.1.1: with r the smallest count whose binomial CDF F(r) reaches the level q, the limit is (r − α)/n with
--- α = (F(r) − q) / (F(r) − F(r − 1)). That is the exact quantile, made continuous in n. The CDF is summed
--- over the counts within 10 standard deviations (+10) of n·p; the mass left out is far below 1e-12.
+-- α = (F(r) − q) / (F(r) − F(r − 1)). That is the exact quantile, made continuous in n.
 
 with
 
@@ -28,11 +27,12 @@ indicatoren as (
 ),
 
 -- A share is a row with teller and noemer whose waarde is teller ÷ noemer (rates per 1,000 and means
--- are not); provider rows are left out (too many, and compared within a gemeente, not between them).
+-- are not). Only dimensie totaal: gemeenten are compared on their totals, and the exact limits cost a
+-- binomial distribution per point of the grid, too much to repeat for every hulpvorm and provider.
 aandelen as (
   select *
   from indicatoren
-  where teller is not null and noemer > 0 and abs(waarde - teller / noemer) < 1e-12 and dimensie <> 'aanbieder'
+  where teller is not null and noemer > 0 and abs(waarde - teller / noemer) < 1e-12 and dimensie = 'totaal'
 ),
 
 regio as (
@@ -53,33 +53,34 @@ bovengrens as (
   group by indicator, periode, dimensie, dimensie_waarde
 ),
 
--- Every n up to 30 (where the funnel bends most), then 80 steps evenly spaced on the log scale.
+-- Every n up to 20 (where the funnel bends most), then 50 steps evenly spaced on the log scale.
 rooster as (
   select b.indicator, b.periode, b.dimensie, b.dimensie_waarde, n.n::bigint as n
-  from bovengrens b, range(1, least(b.n_max, 30) + 1) as n(n)
+  from bovengrens b, range(1, least(b.n_max, 20) + 1) as n(n)
   union
-  select b.indicator, b.periode, b.dimensie, b.dimensie_waarde, round(exp(ln(30) + k.k * (ln(b.n_max) - ln(30)) / 80))::bigint
-  from bovengrens b, range(0, 81) as k(k)
-  where b.n_max > 30
+  select b.indicator, b.periode, b.dimensie, b.dimensie_waarde, round(exp(ln(20) + k.k * (ln(b.n_max) - ln(20)) / 50))::bigint
+  from bovengrens b, range(0, 51) as k(k)
+  where b.n_max > 20
   union
   select indicator, periode, dimensie, dimensie_waarde, noemer::bigint from gemeenten
 ),
 
 punten as (
-  select r.*, g.p
+  select row_number() over (order by r.indicator, r.periode, r.dimensie, r.dimensie_waarde, r.n) as punt, r.*, g.p
   from rooster r
   join regio g using (indicator, periode, dimensie, dimensie_waarde)
 ),
 
--- Counts around the mean, for 0 < p < 1 (at 0 or 1 the distribution is a point and so are the limits).
+-- Counts from 8 standard deviations (+5) below the mean, so the CDF misses less than 1e-12, to 6 above,
+-- past the 99.9% quantile; for 0 < p < 1 (at 0 or 1 the distribution is a point, and so are the limits).
 tellingen as (
   select
-    p.*,
+    p.punt, p.n, p.p,
     t.r::bigint as r
   from punten p,
     range(
-      greatest(0, floor(p.n * p.p - 10 * sqrt(p.n * p.p * (1 - p.p)) - 10))::bigint,
-      least(p.n, ceil(p.n * p.p + 10 * sqrt(p.n * p.p * (1 - p.p)) + 10))::bigint + 1
+      greatest(0, floor(p.n * p.p - 8 * sqrt(p.n * p.p * (1 - p.p)) - 5))::bigint,
+      least(p.n, ceil(p.n * p.p + 6 * sqrt(p.n * p.p * (1 - p.p)) + 5))::bigint + 1
     ) as t(r)
   where p.p > 0 and p.p < 1
 ),
@@ -94,30 +95,30 @@ kansen as (
 verdeling as (
   select
     *,
-    sum(kans) over (partition by indicator, periode, dimensie, dimensie_waarde, n order by r rows unbounded preceding)
-      as cdf
+    sum(kans) over (partition by punt order by r rows unbounded preceding) as cdf
   from kansen
 ),
 
 grenzen as (
   select
-    indicator, periode, dimensie, dimensie_waarde, n, any_value(p) as p,
+    punt,
     arg_min(r - (cdf - 0.025) / kans, r) filter (where cdf >= 0.025) as r95_laag,
     arg_min(r - (cdf - 0.975) / kans, r) filter (where cdf >= 0.975) as r95_hoog,
     arg_min(r - (cdf - 0.001) / kans, r) filter (where cdf >= 0.001) as r998_laag,
     arg_min(r - (cdf - 0.999) / kans, r) filter (where cdf >= 0.999) as r998_hoog
   from verdeling
-  group by indicator, periode, dimensie, dimensie_waarde, n
+  group by punt
 ),
 
 binomiaal as (
   select
-    indicator, periode, dimensie, dimensie_waarde, n as noemer, p as regio_waarde,
-    greatest(0, r95_laag / n) as p95_laag,
-    least(1, r95_hoog / n) as p95_hoog,
-    greatest(0, r998_laag / n) as p998_laag,
-    least(1, r998_hoog / n) as p998_hoog
-  from grenzen
+    p.indicator, p.periode, p.dimensie, p.dimensie_waarde, p.n as noemer, p.p as regio_waarde,
+    greatest(0, g.r95_laag / p.n) as p95_laag,
+    least(1, g.r95_hoog / p.n) as p95_hoog,
+    greatest(0, g.r998_laag / p.n) as p998_laag,
+    least(1, g.r998_hoog / p.n) as p998_hoog
+  from grenzen g
+  join punten p using (punt)
 ),
 
 ontaard as (

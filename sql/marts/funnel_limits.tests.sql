@@ -9,4 +9,4 @@ select * from (
   select *, lag(p998_hoog - p998_laag) over (partition by indicator, periode, dimensie, dimensie_waarde order by noemer) as vorige_breedte
   from marts.funnel_limits
 ) f
-where noemer > 30 and p998_hoog - p998_laag > vorige_breedte + 0.02
+where noemer > 20 and p998_hoog - p998_laag > vorige_breedte + 0.02
