@@ -53,7 +53,6 @@ cohorten as (
     cohort,
     max(at_risk) as cohortgrootte,
     max(dag) as laatste_dag,
-    min(overleving) as laagste_overleving,
     min(dag) filter (where overleving <= 0.5 + 1e-9) as mediaan,
     min(dag) filter (where ci_laag <= 0.5 + 1e-9) as mediaan_laag,
     min(dag) filter (where ci_hoog <= 0.5 + 1e-9) as mediaan_hoog
@@ -70,8 +69,9 @@ km_mediaan as (
   where mediaan is not null
 ),
 
--- S at a milestone is the value of the last step on or before it; past the last observed day the curve
--- is unknown unless it already reached 0, so then there is no row.
+-- S at a milestone is the value of the last step on or before it. Only a cohort with a stay observed
+-- for at least that long (ended or still running) gets a row: before that nobody in it was followed so
+-- far, even if every stay has already ended. The region, holding every stay, then always has the row too.
 nog_in_verblijf as (
   select
     c.gemeente, c.cohort, m.indicator, k.cohortgrootte,
@@ -81,7 +81,7 @@ nog_in_verblijf as (
   from curve c
   cross join mijlpalen m
   join cohorten k on k.gemeente = c.gemeente and k.cohort = c.cohort
-  where c.dag <= m.dag and (k.laatste_dag >= m.dag or k.laagste_overleving <= 0)
+  where c.dag <= m.dag and k.laatste_dag >= m.dag
   group by c.gemeente, c.cohort, m.indicator, k.cohortgrootte
 ),
 
