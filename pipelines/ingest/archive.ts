@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
@@ -14,6 +14,17 @@ export async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
+}
+
+/** Why a file cannot be read (no permission, gone since it was found), or null when it can. */
+export async function readProblem(path: string): Promise<string | null> {
+  try {
+    await (await open(path, 'r')).close();
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'onbekende fout';
+    return `bestand kan niet gelezen worden (${code}): geef RIJM leesrechten of lever het opnieuw`;
+  }
 }
 
 export function archivePath(archiveDir: string, sha256: string): string {

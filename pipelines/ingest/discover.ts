@@ -3,7 +3,7 @@
  * file by the first word of its name (§3) or the profile's file patterns. Folders that are not one of the
  * eleven municipalities, and files directly in the inbox, are reported as refused, never silently skipped.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Profile } from '../../schemas/profile.js';
 import { RijmError } from '../lib/errors.js';
@@ -20,7 +20,13 @@ export interface FoundFile {
   size: number;
   mtime: Date;
   fileDate: string | null;
+  /** Why the file is refused without being read (a symbolic link), when it is. */
+  refusal?: string;
 }
+
+/** A symbolic link could point anywhere (another gemeente's folder, a system file): it is never followed. */
+const SYMLINK_REFUSAL =
+  'symbolische koppeling: niet gevolgd; lever het bestand zelf in de map van de gemeente';
 
 /** The file's type from its name (delivery.md §3), with the profile's patterns first when given. */
 export function classifyFile(name: string, profile?: Profile): FileType {
@@ -57,7 +63,7 @@ function walk(dir: string): string[] {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...walk(full));
-    else if (entry.isFile()) out.push(full);
+    else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
   }
   return out;
 }
@@ -79,8 +85,8 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(inbox, entry.name);
-    if (entry.isFile()) {
-      const st = statSync(full);
+    if (entry.isFile() || entry.isSymbolicLink()) {
+      const st = lstatSync(full);
       found.push({
         gemeente: undefined,
         folder: '',
@@ -90,6 +96,7 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
         size: st.size,
         mtime: st.mtime,
         fileDate: fileDateFromName(entry.name),
+        ...(st.isSymbolicLink() ? { refusal: SYMLINK_REFUSAL } : {}),
       });
       continue;
     }
@@ -98,7 +105,7 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
     const profile = gemeente ? profiles.get(gemeente.cbsCode) : undefined;
     const files = walk(full).map((path): FoundFile => {
       const name = relative(full, path).split(sep).join('/');
-      const st = statSync(path);
+      const st = lstatSync(path);
       return {
         gemeente,
         folder: entry.name,
@@ -108,6 +115,7 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
         size: st.size,
         mtime: st.mtime,
         fileDate: fileDateFromName(name),
+        ...(st.isSymbolicLink() ? { refusal: SYMLINK_REFUSAL } : {}),
       };
     });
     files.sort((a, b) => (a.fileDate ?? '').localeCompare(b.fileDate ?? '') || a.name.localeCompare(b.name));

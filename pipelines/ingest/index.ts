@@ -14,7 +14,7 @@ import type { Warehouse } from '../lib/db.js';
 import type { Logger } from '../lib/log.js';
 import { loadProfiles } from '../lib/profiles.js';
 import type { SecretKey } from '../lib/pseudonym.js';
-import { archiveFile, deliveryIdOf, hashFile } from './archive.js';
+import { archiveFile, deliveryIdOf, hashFile, readProblem } from './archive.js';
 import { discoverInbox, type FoundFile } from './discover.js';
 import { loaders as defaultLoaders } from './loaders.js';
 import {
@@ -170,7 +170,13 @@ async function ingestFile(
   const gemeenteCode = file.gemeente?.cbsCode ?? (file.folder || '(inbox)');
   const tooLarge = file.size > opts.limits.maxFileBytes;
   // A file over the limit is not read at all: it is identified by name, size and time instead of its hash.
-  const sha256 = tooLarge ? `te-groot-${file.size}-${file.mtime.getTime()}` : await hashFile(file.path);
+  // A file that cannot be read (no permission, vanished, a symbolic link) is refused the same way.
+  const unreadable = tooLarge ? null : (file.refusal ?? (await readProblem(file.path)));
+  const sha256 = tooLarge
+    ? `te-groot-${file.size}-${file.mtime.getTime()}`
+    : unreadable
+      ? `onleesbaar-${file.size}-${file.mtime.getTime()}`
+      : await hashFile(file.path);
   const seen = await db.one(
     'select 1 as x from meta.deliveries where gemeente = $1 and file_name = $2 and member_name is null and sha256 = $3',
     [gemeenteCode, file.name, sha256],
@@ -178,7 +184,7 @@ async function ingestFile(
   if (seen) return 'skipped';
 
   const deliveryId = deliveryIdOf(gemeenteCode, file.name, null, sha256);
-  const archivePath = tooLarge ? null : await archiveFile(opts.archiveDir, file.path, sha256);
+  const archivePath = tooLarge || unreadable ? null : await archiveFile(opts.archiveDir, file.path, sha256);
   const base = {
     deliveryId,
     gemeente: gemeenteCode,
@@ -238,6 +244,7 @@ async function ingestFile(
       finish(refused(`bestand te groot: ${file.size} bytes, de grens is ${opts.limits.maxFileBytes} bytes`)),
     );
   }
+  if (unreadable) return db.transaction(() => finish(refused(unreadable)));
   if (file.type === 'onbekend') {
     return db.transaction(() =>
       finish(
