@@ -118,7 +118,9 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
         ...(st.isSymbolicLink() ? { refusal: SYMLINK_REFUSAL } : {}),
       };
     });
-    files.sort((a, b) => (a.fileDate ?? '').localeCompare(b.fileDate ?? '') || a.name.localeCompare(b.name));
+    // Code-point order, not locale order: `x.csv` comes before its copy `x_kopie.csv` on every machine.
+    const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    files.sort((a, b) => order(a.fileDate ?? '', b.fileDate ?? '') || order(a.name, b.name));
     found.push(...files);
   }
   return found;

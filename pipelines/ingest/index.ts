@@ -66,10 +66,11 @@ interface DeliveryRow {
   archivePath: string | null;
 }
 
-async function insertDelivery(db: Warehouse, row: DeliveryRow, runId: string, now: Date): Promise<void> {
-  await db.run(
-    `insert or replace into meta.deliveries values ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamp, $10::timestamp, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-    [
+/** Appends meta.deliveries rows (buffered with the batch). */
+async function appendDeliveries(db: Warehouse, rows: DeliveryRow[], runId: string, now: Date): Promise<void> {
+  await db.appendRows(
+    'meta.deliveries',
+    rows.map((row) => [
       row.deliveryId,
       row.gemeente,
       row.fileName,
@@ -77,9 +78,9 @@ async function insertDelivery(db: Warehouse, row: DeliveryRow, runId: string, no
       row.sha256,
       row.size,
       row.fileType,
-      row.fileDate,
-      row.receivedAt ? row.receivedAt.toISOString().replace('T', ' ').replace('Z', '') : null,
-      now.toISOString().replace('T', ' ').replace('Z', ''),
+      row.fileDate ? new Date(`${row.fileDate}T00:00:00Z`) : null,
+      row.receivedAt,
+      now,
       runId,
       row.result,
       row.reason,
@@ -89,12 +90,39 @@ async function insertDelivery(db: Warehouse, row: DeliveryRow, runId: string, no
       row.quarantined,
       row.skipped,
       row.archivePath,
-    ],
+    ]),
   );
 }
 
 function emptySummary(): GemeenteSummary {
   return { files: 0, rejectedFiles: 0, rowsLoaded: 0, rowsQuarantined: 0 };
+}
+
+/** Files committed together: a batch is atomic, so a killed run never leaves a file half recorded. */
+const BATCH_FILES = 500;
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+/** What one worker knows of a gemeente's earlier deliveries, so no file needs a query to be classified. */
+interface FolderState {
+  /** `name \0 sha256` of every file processed before (not read again). */
+  processed: Set<string>;
+  /** sha256 → file name, for content that was loaded (a re-delivery under another name is `dubbel`). */
+  loaded: Map<string, string>;
+}
+
+async function readFolderState(db: Warehouse, gemeente: string): Promise<FolderState> {
+  const rows = await db.all<{
+    file_name: string;
+    member_name: string | null;
+    sha256: string;
+    result: string;
+  }>('select file_name, member_name, sha256, result from meta.deliveries where gemeente = $1', [gemeente]);
+  const state: FolderState = { processed: new Set(), loaded: new Map() };
+  for (const r of rows) {
+    if (r.member_name === null) state.processed.add(`${r.file_name}\0${r.sha256}`);
+    if (r.result === 'geladen' || r.result === 'deels_afgewezen') state.loaded.set(r.sha256, r.file_name);
+  }
+  return state;
 }
 
 /** Reads every new delivery in `opts.inbox`; see the module comment for the rules. */
@@ -112,31 +140,52 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
 
   const summary: IngestSummary = { ...emptySummary(), skippedFiles: 0, perGemeente: {} };
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
+  const full = { ...opts, limits, profiles, loaders };
 
   await Promise.all(
     [...byFolder.entries()].map(([folder, files]) =>
       limit(async () => {
+        const key = files[0]?.gemeente?.cbsCode ?? (folder || '(inbox)');
+        summary.perGemeente[key] ??= emptySummary();
+        const g = summary.perGemeente[key];
         const conn = await db.connect();
         try {
-          for (const file of files) {
-            const key = file.gemeente?.cbsCode ?? (folder || '(inbox)');
-            summary.perGemeente[key] ??= emptySummary();
-            const g = summary.perGemeente[key];
-            const outcome = await ingestFile(conn, file, { ...opts, limits, profiles, loaders });
-            if (outcome === 'skipped') {
-              summary.skippedFiles++;
-              continue;
+          const state = await readFolderState(conn, key);
+          await conn.bufferAppends(true);
+          let batchFiles = 0;
+          let batchBytes = 0;
+          await conn.run('begin transaction');
+          try {
+            for (const file of files) {
+              const outcome = await ingestFile(conn, file, state, full);
+              if (outcome === 'skipped') {
+                summary.skippedFiles++;
+                continue;
+              }
+              g.files++;
+              summary.files++;
+              if (outcome.result === 'afgewezen') {
+                g.rejectedFiles++;
+                summary.rejectedFiles++;
+              }
+              g.rowsLoaded += outcome.recordsLoaded;
+              g.rowsQuarantined += outcome.recordsQuarantined;
+              summary.rowsLoaded += outcome.recordsLoaded;
+              summary.rowsQuarantined += outcome.recordsQuarantined;
+              batchFiles++;
+              batchBytes += file.size;
+              if (batchFiles >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+                await conn.run('commit');
+                await conn.run('begin transaction');
+                batchFiles = 0;
+                batchBytes = 0;
+              }
             }
-            g.files++;
-            summary.files++;
-            if (outcome.result === 'afgewezen') {
-              g.rejectedFiles++;
-              summary.rejectedFiles++;
-            }
-            g.rowsLoaded += outcome.recordsLoaded;
-            g.rowsQuarantined += outcome.recordsQuarantined;
-            summary.rowsLoaded += outcome.recordsLoaded;
-            summary.rowsQuarantined += outcome.recordsQuarantined;
+            await conn.run('commit');
+          } catch (error) {
+            conn.discardAppends();
+            await conn.run('rollback').catch(() => undefined);
+            throw error;
           }
         } finally {
           conn.close();
@@ -158,9 +207,11 @@ function refused(reason: string): LoadOutcome {
   };
 }
 
+/** Processes one file inside the worker's open batch transaction. */
 async function ingestFile(
   db: Warehouse,
   file: FoundFile,
+  state: FolderState,
   opts: IngestOptions & {
     limits: Limits;
     profiles: Map<string, Profile>;
@@ -177,11 +228,8 @@ async function ingestFile(
     : unreadable
       ? `onleesbaar-${file.size}-${file.mtime.getTime()}`
       : await hashFile(file.path);
-  const seen = await db.one(
-    'select 1 as x from meta.deliveries where gemeente = $1 and file_name = $2 and member_name is null and sha256 = $3',
-    [gemeenteCode, file.name, sha256],
-  );
-  if (seen) return 'skipped';
+  if (state.processed.has(`${file.name}\0${sha256}`)) return 'skipped';
+  state.processed.add(`${file.name}\0${sha256}`);
 
   const deliveryId = deliveryIdOf(gemeenteCode, file.name, null, sha256);
   const archivePath = tooLarge || unreadable ? null : await archiveFile(opts.archiveDir, file.path, sha256);
@@ -204,22 +252,20 @@ async function ingestFile(
   ) => {
     const now = opts.clock();
     await insertQuarantine(db, deliveryId, gemeenteCode, file.name, quarantine);
-    for (const m of members) await insertDelivery(db, m, opts.runId, now);
-    await insertDelivery(
-      db,
-      {
-        ...base,
-        result: outcome.result,
-        reason: outcome.reason ?? null,
-        messageCode: outcome.messageCode ?? null,
-        read: outcome.recordsRead,
-        loaded: outcome.recordsLoaded,
-        quarantined: outcome.recordsQuarantined,
-        skipped: outcome.recordsSkipped,
-      },
-      opts.runId,
-      now,
-    );
+    const row: DeliveryRow = {
+      ...base,
+      result: outcome.result,
+      reason: outcome.reason ?? null,
+      messageCode: outcome.messageCode ?? null,
+      read: outcome.recordsRead,
+      loaded: outcome.recordsLoaded,
+      quarantined: outcome.recordsQuarantined,
+      skipped: outcome.recordsSkipped,
+    };
+    await appendDeliveries(db, [...members, row], opts.runId, now);
+    for (const r of [...members, row]) {
+      if (r.result === 'geladen' || r.result === 'deels_afgewezen') state.loaded.set(r.sha256, r.fileName);
+    }
     opts.log.info('file_ingested', {
       gemeente: gemeenteCode,
       file: file.name,
@@ -237,41 +283,34 @@ async function ingestFile(
     const reason = file.folder
       ? `onbekende map ${file.folder}: geen gemeente van jeugdregio IJsselland (verwacht een CBS-code zoals GM0193)`
       : 'bestand staat niet in de map van een gemeente (verwacht <inbox>/<CBS-code>/<bestand>)';
-    return db.transaction(() => finish(refused(reason)));
+    return finish(refused(reason));
   }
   if (tooLarge) {
-    return db.transaction(() =>
-      finish(refused(`bestand te groot: ${file.size} bytes, de grens is ${opts.limits.maxFileBytes} bytes`)),
+    return finish(
+      refused(`bestand te groot: ${file.size} bytes, de grens is ${opts.limits.maxFileBytes} bytes`),
     );
   }
-  if (unreadable) return db.transaction(() => finish(refused(unreadable)));
+  if (unreadable) return finish(refused(unreadable));
   if (file.type === 'onbekend') {
-    return db.transaction(() =>
-      finish(
-        refused(
-          'onbekend bestandstype: de naam moet beginnen met ijw_, uitkomsten_ of clientbestand_ (of eindigen op .xml of .zip)',
-        ),
+    return finish(
+      refused(
+        'onbekend bestandstype: de naam moet beginnen met ijw_, uitkomsten_ of clientbestand_ (of eindigen op .xml of .zip)',
       ),
     );
   }
-  const earlier = await db.one(
-    `select file_name from meta.deliveries where gemeente = $1 and sha256 = $2 and result in ('geladen', 'deels_afgewezen') limit 1`,
-    [gemeenteCode, sha256],
-  );
-  if (earlier) {
-    return db.transaction(() =>
-      finish({
-        result: 'dubbel',
-        reason: `dezelfde inhoud is eerder geladen als ${String(earlier.file_name)}; niet opnieuw geladen`,
-        recordsRead: 0,
-        recordsLoaded: 0,
-        recordsQuarantined: 0,
-        recordsSkipped: 0,
-      }),
-    );
+  const earlier = state.loaded.get(sha256);
+  if (earlier !== undefined) {
+    return finish({
+      result: 'dubbel',
+      reason: `dezelfde inhoud is eerder geladen als ${earlier}; niet opnieuw geladen`,
+      recordsRead: 0,
+      recordsLoaded: 0,
+      recordsQuarantined: 0,
+      recordsSkipped: 0,
+    });
   }
   const loader = opts.loaders[file.type];
-  if (!loader) return db.transaction(() => finish(refused(`bestandstype ${file.type} wordt niet ingelezen`)));
+  if (!loader) return finish(refused(`bestandstype ${file.type} wordt niet ingelezen`));
 
   const delivered: DeliveredFile = {
     gemeente: file.gemeente,
@@ -284,47 +323,40 @@ async function ingestFile(
     fileDate: file.fileDate,
     deliveryId,
   };
-  return db.transaction(async () => {
-    const quarantine: QuarantineEntry[] = [];
-    const members: DeliveryRow[] = [];
-    const ctx: LoadContext = {
-      db,
-      key: opts.key,
-      log: opts.log,
-      clock: opts.clock,
-      limits: opts.limits,
-      profile: opts.profiles.get(file.gemeente!.cbsCode),
-      quarantine: (e) => {
-        if (Array.isArray(e)) quarantine.push(...e);
-        else quarantine.push(e);
-      },
-      memberDeliveryId: (memberName, memberSha) =>
-        deliveryIdOf(gemeenteCode, file.name, memberName, memberSha),
-      recordMember: (m: MemberOutcome) =>
-        members.push({
-          ...base,
-          deliveryId: deliveryIdOf(gemeenteCode, file.name, m.memberName, m.sha256),
-          memberName: m.memberName,
-          sha256: m.sha256,
-          size: m.size,
-          archivePath,
-          result: m.result,
-          reason: m.reason ?? null,
-          messageCode: m.messageCode ?? null,
-          read: m.recordsRead,
-          loaded: m.recordsLoaded,
-          quarantined: m.recordsQuarantined,
-          skipped: m.recordsSkipped,
-        }),
-      isLoaded: async (memberSha) =>
-        (await db.one(
-          `select 1 as x from meta.deliveries where gemeente = $1 and sha256 = $2 and result in ('geladen', 'deels_afgewezen') limit 1`,
-          [gemeenteCode, memberSha],
-        )) !== undefined,
-    };
-    const outcome = await loader(delivered, ctx);
-    return finish(outcome, members, quarantine);
-  });
+  const quarantine: QuarantineEntry[] = [];
+  const members: DeliveryRow[] = [];
+  const ctx: LoadContext = {
+    db,
+    key: opts.key,
+    log: opts.log,
+    clock: opts.clock,
+    limits: opts.limits,
+    profile: opts.profiles.get(file.gemeente.cbsCode),
+    quarantine: (e) => {
+      if (Array.isArray(e)) quarantine.push(...e);
+      else quarantine.push(e);
+    },
+    memberDeliveryId: (memberName, memberSha) => deliveryIdOf(gemeenteCode, file.name, memberName, memberSha),
+    recordMember: (m: MemberOutcome) =>
+      members.push({
+        ...base,
+        deliveryId: deliveryIdOf(gemeenteCode, file.name, m.memberName, m.sha256),
+        memberName: m.memberName,
+        sha256: m.sha256,
+        size: m.size,
+        archivePath,
+        result: m.result,
+        reason: m.reason ?? null,
+        messageCode: m.messageCode ?? null,
+        read: m.recordsRead,
+        loaded: m.recordsLoaded,
+        quarantined: m.recordsQuarantined,
+        skipped: m.recordsSkipped,
+      }),
+    isLoaded: async (memberSha) => state.loaded.has(memberSha),
+  };
+  const outcome = await loader(delivered, ctx);
+  return finish(outcome, members, quarantine);
 }
 
 async function insertQuarantine(

@@ -55,6 +55,9 @@ export class Warehouse {
   #closed = false;
   /** False for a handle made by `connect()`: closing it leaves the instance open. */
   #ownsInstance: boolean;
+  /** Write-behind buffers of `appendRows`, per table, while `bufferAppends` is on. */
+  #buffers: Map<string, unknown[][]> | null = null;
+  #buffered = 0;
 
   private constructor(
     path: string,
@@ -102,14 +105,42 @@ export class Warehouse {
     return this.#connection;
   }
 
+  /**
+   * Turns write-behind buffering of `appendRows` on or off. While on, appended rows are kept per table and
+   * written in large chunks: before any other statement on this handle (so reads, deletes and commits
+   * always see them), when many rows are waiting, or on `flushAppends()`. Many small files then cost one
+   * appender per table instead of one per file. Turning it off flushes.
+   */
+  async bufferAppends(on: boolean): Promise<void> {
+    if (!on) await this.flushAppends();
+    this.#buffers = on ? (this.#buffers ?? new Map()) : null;
+  }
+
+  /** Drops the buffered rows without writing them (after a rollback). */
+  discardAppends(): void {
+    this.#buffers?.clear();
+    this.#buffered = 0;
+  }
+
+  /** Writes every buffered row. */
+  async flushAppends(): Promise<void> {
+    if (!this.#buffers || this.#buffered === 0) return;
+    const pending = [...this.#buffers.entries()];
+    this.#buffers.clear();
+    this.#buffered = 0;
+    for (const [table, rows] of pending) await this.#appendNow(table, rows);
+  }
+
   /** Runs one or more statements; parameters bind to `$1`, `$2`, … or `$name`. */
   async run(sql: string, params?: SqlValue[] | Record<string, SqlValue>): Promise<void> {
+    await this.flushAppends();
     if (params === undefined) await this.connection.run(sql);
     else await this.connection.run(sql, params as Record<string, DuckDBValue>);
   }
 
   /** Runs a query and returns its rows as plain JS objects. */
   async all<T extends Row = Row>(sql: string, params?: SqlValue[] | Record<string, SqlValue>): Promise<T[]> {
+    await this.flushAppends();
     const reader =
       params === undefined
         ? await this.connection.runAndReadAll(sql)
@@ -130,6 +161,25 @@ export class Warehouse {
    * in data chunks. Returns the number of rows appended.
    */
   async appendRows(table: string, rows: Iterable<unknown[]> | AsyncIterable<unknown[]>): Promise<number> {
+    if (this.#buffers) {
+      let list = this.#buffers.get(table);
+      if (!list) {
+        list = [];
+        this.#buffers.set(table, list);
+      }
+      let n = 0;
+      for await (const row of rows) {
+        list.push(row);
+        n++;
+      }
+      this.#buffered += n;
+      if (this.#buffered >= 50_000) await this.flushAppends();
+      return n;
+    }
+    return this.#appendNow(table, rows);
+  }
+
+  async #appendNow(table: string, rows: Iterable<unknown[]> | AsyncIterable<unknown[]>): Promise<number> {
     const [schema, name] = table.includes('.') ? table.split('.', 2) : [undefined, table];
     const appender = await this.connection.createAppender(name!, schema);
     const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
@@ -157,6 +207,7 @@ export class Warehouse {
       await this.run('commit');
       return result;
     } catch (error) {
+      this.discardAppends();
       await this.run('rollback').catch(() => undefined);
       throw error;
     }
