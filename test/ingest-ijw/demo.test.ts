@@ -126,10 +126,19 @@ describe('ijw loader on the demo region', () => {
        union all select gemeente, 'JW323', count(*)::int from raw.jw323 group by all`,
     );
     const got: Record<string, Record<string, number>> = {};
-    for (const r of loaded) (got[r.g] ??= {})[r.m] = r.n;
+    for (const r of loaded) {
+      const perMessage = got[r.g] ?? {};
+      perMessage[r.m] = r.n;
+      got[r.g] = perMessage;
+    }
     const want: Record<string, Record<string, number>> = {};
     for (const [g, t] of Object.entries(manifest.totals)) {
-      for (const [m, n] of Object.entries(t.products)) if (n > 0) (want[g] ??= {})[m.toUpperCase()] = n;
+      for (const [m, n] of Object.entries(t.products)) {
+        if (n <= 0) continue;
+        const perMessage = want[g] ?? {};
+        perMessage[m.toUpperCase()] = n;
+        want[g] = perMessage;
+      }
     }
     expect(got).toEqual(want);
   });

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pseudonymise } from '../../pipelines/lib/pseudonym.js';
 import { harness, key } from './helpers.js';
-import { jw301, jw302, jw305, jw307, jw315, jw323, NS, set } from './messages.js';
+import { jw301, jw302, jw305, jw307, jw315, jw323, NS } from './messages.js';
 
-type Q = { element_path: string; value: string | null; rule: string; reason: string; line: number | null };
-const quarantine = (h: Awaited<ReturnType<typeof harness>>) =>
-  h.rows<Q>(
-    'select element_path, value, rule, reason, line, member_name from meta.quarantine order by element_path, rule',
-  );
 const delivery = async (h: Awaited<ReturnType<typeof harness>>, name: string) =>
   (await h.rows('select * from meta.deliveries where file_name = $1 and member_name is null', [name]))[0];
 
