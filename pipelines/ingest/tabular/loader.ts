@@ -4,7 +4,8 @@
  * raw.<type>, faulty rows in meta.quarantine. Rows read = loaded + quarantined, for every file.
  */
 import { readFileSync } from 'node:fs';
-import type { Loader, LoadOutcome } from '../types.js';
+import yauzl from 'yauzl';
+import type { Limits, Loader, LoadOutcome } from '../types.js';
 import type { TabularType } from './columns.js';
 import { stageCsv } from './csv.js';
 import { decodeText } from './decode.js';
@@ -45,6 +46,57 @@ export function sniffContainer(bytes: Buffer, name: string): Container {
   return 'csv';
 }
 
+/**
+ * Why a workbook (a zip) may not be opened: too many parts, or parts that inflate beyond the limits (a zip
+ * bomb). Counts the bytes actually inflated, not what the zip claims, before the workbook is read whole.
+ */
+export async function workbookOverLimits(bytes: Buffer, limits: Limits): Promise<string | null> {
+  const zip = await new Promise<yauzl.ZipFile | null>((resolve) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
+      resolve(err ? null : (z ?? null)),
+    ),
+  );
+  if (!zip) return null; // not a readable zip: the workbook reader gives the reason
+  let entries = 0;
+  let total = 0;
+  return new Promise((resolve) => {
+    let finished = false;
+    const done = (reason: string | null) => {
+      if (finished) return;
+      finished = true;
+      zip.close();
+      resolve(reason);
+    };
+    zip.on('error', () => done(null));
+    zip.on('end', () => done(null));
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (++entries > limits.maxZipEntries)
+        return done(`werkboek bevat meer dan ${limits.maxZipEntries} onderdelen`);
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return done(null);
+        let inflated = 0;
+        stream.on('data', (chunk: Buffer) => {
+          inflated += chunk.length;
+          total += chunk.length;
+          const ratio = inflated / Math.max(1, entry.compressedSize);
+          if (
+            total > limits.maxUnpackedBytes ||
+            (inflated > 1024 * 1024 && ratio > limits.maxCompressionRatio)
+          ) {
+            stream.destroy();
+            done('werkboek pakt uit tot veel meer dan zijn grootte (zip-bom): niet gelezen');
+          }
+        });
+        stream.on('error', () => done(null));
+        stream.on('end', () => {
+          if (!finished) zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+}
+
 /** The loader of one tabular file type. */
 export function tabularLoader(type: TabularType): Loader {
   return async (file, ctx) => {
@@ -61,6 +113,8 @@ export function tabularLoader(type: TabularType): Loader {
     const container = sniffContainer(bytes, file.name);
     let staged: Staged;
     if (container === 'xlsx') {
+      const bomb = await workbookOverLimits(bytes, ctx.limits);
+      if (bomb) return rejected(bomb);
       staged = await stageXlsx(ref, file.path, format, type, profile);
     } else if (container === 'csv') {
       const decoded = decodeText(bytes, format.encoding);
