@@ -3,7 +3,7 @@
  * became of its contents, so nothing a municipality delivered is ever lost. Writes go to a temporary
  * file that is renamed into place, so a killed run never leaves half a file under a hash.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,7 +36,8 @@ export async function archiveFile(archiveDir: string, path: string, sha256: stri
   const target = archivePath(archiveDir, sha256);
   if (existsSync(target)) return target;
   mkdirSync(join(archiveDir, sha256.slice(0, 2)), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
+  // Unique per copy: two gemeenten read in parallel may deliver the same bytes at the same moment.
+  const tmp = `${target}.tmp-${process.pid}-${randomUUID()}`;
   try {
     await copyFile(path, tmp);
     await rename(tmp, target);
