@@ -235,7 +235,7 @@ export function profileOf(d: Dialect): Profile {
   return {
     gemeente: d.gemeente,
     naam: d.naam,
-    toelichting: `${d.systeem}. ${d.ijw === 'geen' ? 'Levert geen iJw-berichten: clientbestand en uitkomsten.' : `Levert iJw-berichten ${d.ijw === 'zip' ? 'per maand gezipt' : 'als losse XML-bestanden'}, en uitkomsten.`}`,
+    toelichting: `${d.systeem}. ${d.ijw === 'geen' ? 'Levert geen iJw-berichten: clientbestand en uitkomsten.' : `Levert iJw-berichten ${d.ijw === 'zip' ? 'per maand gezipt' : 'als losse XML-bestanden (de oudere berichten eenmalig als archief per maand gezipt)'}, en uitkomsten.`}`,
     filePatterns: {},
     tabular: {
       encoding: d.encoding === 'utf-8-bom' ? 'detect' : d.encoding,

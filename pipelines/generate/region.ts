@@ -388,6 +388,9 @@ function bsnIn(b: Bericht): string {
   return bsnOf.get(b) ?? /<Bsn>([0-9]{9})<\/Bsn>/.exec(b.render('X', undefined))?.[1] ?? '999900006';
 }
 
+/** How far back a municipality that delivers loose message files has them as loose files. */
+const LOOSE_DAYS = 60;
+
 async function writeIjw(w: GemeenteWriter, ts: readonly Toewijzing[], index: number): Promise<void> {
   const berichten = berichtenVan(w, ts);
   const faulty = plantXmlFaults(w, berichten, index);
@@ -401,8 +404,13 @@ async function writeIjw(w: GemeenteWriter, ts: readonly Toewijzing[], index: num
     bump(w.totals.messages, b.code);
     bump(w.totals.products, b.code, b.products);
   };
-  if (w.d.ijw === 'los') {
-    for (const b of all) {
+  // A municipality that delivers loose message files does so for its recent messages; the older history
+  // reached the region once as its archive, zipped per month (as every other municipality delivers).
+  const looseFrom = w.d.ijw === 'los' ? monthStart(addDays(w.opts.until, -LOOSE_DAYS)) : null;
+  const loose = looseFrom === null ? [] : all.filter((b) => b.dagtekening >= looseFrom);
+  const zipped = looseFrom === null ? all : all.filter((b) => b.dagtekening < looseFrom);
+  if (loose.length > 0) {
+    for (const b of loose) {
       const seq = ++w.seq;
       const file = name(b, seq);
       const xml = b.render(`B${String(seq).padStart(9, '0')}`, undefined);
@@ -422,17 +430,16 @@ async function writeIjw(w: GemeenteWriter, ts: readonly Toewijzing[], index: num
           detail: b.fault.detail,
         });
     }
-    return;
   }
   // Zipped per month of Dagtekening, delivered at the month's end.
   let i = 0;
-  while (i < all.length) {
-    const month = all[i]!.dagtekening.slice(0, 7);
+  while (i < zipped.length) {
+    const month = zipped[i]!.dagtekening.slice(0, 7);
     const entries: { name: string; data: Buffer }[] = [];
     const members: Member[] = [];
     const faults: { member: string; f: Planted }[] = [];
-    for (; i < all.length && all[i]!.dagtekening.startsWith(month); i++) {
-      const b = all[i]!;
+    for (; i < zipped.length && zipped[i]!.dagtekening.startsWith(month); i++) {
+      const b = zipped[i]!;
       const seq = ++w.seq;
       const member = name(b, seq);
       entries.push({
