@@ -18,11 +18,11 @@ import { SecretKey } from '../../pipelines/lib/pseudonym.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
 import { jw301, jw305, NS, set } from '../ingest-ijw/messages.js';
 import {
+  CLIENTBESTAND_HEADER,
   clientrij,
   csv,
-  uitkomst,
   UITKOMSTEN_HEADER,
-  CLIENTBESTAND_HEADER,
+  uitkomst,
 } from '../ingest-tabular/helpers.js';
 import { noise, xlsxOf, zipOf } from './files.js';
 

@@ -17,8 +17,8 @@ import { loadProfiles } from '../../pipelines/lib/profiles.js';
 import { SecretKey } from '../../pipelines/lib/pseudonym.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
 import { MIN_DENOMINATOR, publishCount, publishShare } from '../../reports/disclosure.js';
-import { readDataQuality } from '../../reports/queries.js';
 import { renderQuality } from '../../reports/quality.js';
+import { readDataQuality } from '../../reports/queries.js';
 import { jw301 } from '../ingest-ijw/messages.js';
 import { csv, UITKOMSTEN_HEADER, uitkomst } from '../ingest-tabular/helpers.js';
 
