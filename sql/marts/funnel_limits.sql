@@ -1,7 +1,8 @@
 -- @table Controlegrenzen voor funnelplots (indicators.md §2): per aandeel in marts.indicator_values de
 --   regionale waarde en de 95%- en 99,8%-grenzen van de binomiale verdeling als functie van de noemer,
 --   op een rooster van noemers tot 10% boven de grootste gemeente (plus de noemers van de gemeenten zelf).
---   Exacte binomiale kwantielen met de interpolatie van Spiegelhalter (2005), zodat de trechter glad is.
+--   Exacte binomiale kwantielen met de interpolatie van Spiegelhalter (2005), zodat de trechter glad is;
+--   een grens ligt nooit aan de verkeerde kant van de regionale waarde (bij een heel kleine noemer).
 -- @grain one row per indicator × periode × dimensie × dimensie_waarde × noemer
 -- @column indicator Id van het aandeel (indicators.md §4)
 -- @column periode Jaar, halfjaar of cohortjaar, als in marts.indicator_values
@@ -110,13 +111,16 @@ grenzen as (
   group by punt
 ),
 
+-- At a tiny n the interpolated quantile can cross the middle line (n = 1, p = 0.01: F(0) = 0.99 is
+-- already past 97.5%, so the upper limit would be 0). A limit never lies on the wrong side of the
+-- regional value: there it is the regional value itself.
 binomiaal as (
   select
     p.indicator, p.periode, p.dimensie, p.dimensie_waarde, p.n as noemer, p.p as regio_waarde,
-    greatest(0, g.r95_laag / p.n) as p95_laag,
-    least(1, g.r95_hoog / p.n) as p95_hoog,
-    greatest(0, g.r998_laag / p.n) as p998_laag,
-    least(1, g.r998_hoog / p.n) as p998_hoog
+    least(p.p, greatest(0, g.r95_laag / p.n)) as p95_laag,
+    greatest(p.p, least(1, g.r95_hoog / p.n)) as p95_hoog,
+    least(p.p, greatest(0, g.r998_laag / p.n)) as p998_laag,
+    greatest(p.p, least(1, g.r998_hoog / p.n)) as p998_hoog
   from grenzen g
   join punten p using (punt)
 ),

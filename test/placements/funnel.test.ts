@@ -20,7 +20,11 @@ function controlLimit(n: number, p: number, q: number): number {
   for (let r = 0; r <= n; r++) {
     const pmf = Math.exp(lf[n]! - lf[r]! - lf[n - r]! + r * Math.log(p) + (n - r) * Math.log(1 - p));
     cdf += pmf;
-    if (cdf >= q) return Math.min(1, Math.max(0, (r - (cdf - q) / pmf) / n));
+    if (cdf >= q) {
+      const limit = Math.min(1, Math.max(0, (r - (cdf - q) / pmf) / n));
+      // A limit never lies on the wrong side of the regional value.
+      return q < 0.5 ? Math.min(p, limit) : Math.max(p, limit);
+    }
   }
   return 1;
 }
@@ -113,5 +117,44 @@ describe('funnel limits and positions', () => {
     expect(controlLimit(40, p, 0.001)).toBeCloseTo(0.10392, 5);
     expect(controlLimit(20, p, 0.975)).toBeCloseTo(0.52384, 5);
     expect(controlLimit(20, p, 0.999)).toBeCloseTo(0.64696, 5);
+  });
+});
+
+describe('funnel limits around a rare share', () => {
+  let db: Warehouse;
+  // Region: 3000 + 40 clients, 30 placed: p ≈ 0.0099, so at n = 1 already F(0) ≈ 0.99 ≥ 0.975.
+  const p = 30 / 3040;
+  beforeAll(async () => {
+    db = await buildPlacements({
+      peildatum: '2024-06-30',
+      extraSql: [clients('GM0193', 3000, 30), clients('GM0150', 40, 0)].join('\n'),
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('never puts a limit on the wrong side of the regional value, even at n = 1', async () => {
+    const limits = await db.all<{
+      noemer: number;
+      regio_waarde: number;
+      p95_laag: number;
+      p95_hoog: number;
+      p998_laag: number;
+      p998_hoog: number;
+    }>(
+      `select noemer, regio_waarde, p95_laag, p95_hoog, p998_laag, p998_hoog from marts.funnel_limits
+       where indicator = 'uithuisgeplaatst_aandeel' and periode = '2024' and dimensie = 'totaal' order by noemer`,
+    );
+    expect(limits.length).toBeGreaterThan(20);
+    for (const l of limits) {
+      expect(l.p998_laag).toBeLessThanOrEqual(l.p95_laag);
+      expect(l.p95_laag).toBeLessThanOrEqual(l.regio_waarde);
+      expect(l.regio_waarde).toBeLessThanOrEqual(l.p95_hoog);
+      expect(l.p95_hoog).toBeLessThanOrEqual(l.p998_hoog);
+      expect(l.p95_hoog).toBeCloseTo(controlLimit(l.noemer, p, 0.975), 9);
+      expect(l.p998_hoog).toBeCloseTo(controlLimit(l.noemer, p, 0.999), 9);
+    }
+    // n = 1: the exact 97.5% quantile is 0 clients, below p; the limit is the regional value itself.
+    expect(limits[0]!.noemer).toBe(1);
+    expect(limits[0]!.p95_hoog).toBeCloseTo(p, 12);
   });
 });
