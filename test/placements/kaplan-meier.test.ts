@@ -170,3 +170,18 @@ describe('Kaplan–Meier stay duration', () => {
     expect(gemiddeld.has('GM0166|2023|totaal')).toBe(false);
   });
 });
+
+describe('a Kaplan–Meier median a gemeente has and the region lacks', () => {
+  let db: Warehouse | undefined;
+  afterAll(() => db?.close());
+
+  it('builds, with the data tests passing, when only a small gemeente reaches S ≤ 0.5', async () => {
+    // Cohort 2023: Dalfsen 1 of 2 stays ended (S = 1/2, median 50); Zwolle 10 stays all open, so the
+    // region's S never drops below 11/12 and it has no median.
+    const zwolleOpen = Array.from({ length: 10 }, (_, i) => open(`Z${i}`, 400));
+    db = await buildPlacements({ peildatum: PEILDATUM, trajecten: [...dalfsen, ...zwolleOpen] });
+    const mediaan = await indicator(db, 'verblijfsduur_km_mediaan');
+    expect(mediaan.get('GM0148|2023|totaal')).toMatchObject({ noemer: 2, waarde: 50 });
+    expect(mediaan.has('IJsselland|2023|totaal')).toBe(false);
+  });
+});
