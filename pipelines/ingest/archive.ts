@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
-import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
@@ -16,14 +16,25 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Why a file cannot be read (no permission, gone since it was found), or null when it can. */
-export async function readProblem(path: string): Promise<string | null> {
+/** The Dutch reason for a file that cannot be read, from the error opening or reading it. */
+export function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? 'onbekende fout';
+  return `bestand kan niet gelezen worden (${code}): geef RIJM leesrechten of lever het opnieuw`;
+}
+
+/**
+ * The file's SHA-256, or why it cannot be read: hashing opens it anyway, so no separate open is needed
+ * to find out whether it can be read.
+ */
+export async function hashOrProblem(path: string): Promise<{ sha256: string } | { problem: string }> {
   try {
-    await (await open(path, 'r')).close();
-    return null;
+    return { sha256: await hashFile(path) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'onbekende fout';
-    return `bestand kan niet gelezen worden (${code}): geef RIJM leesrechten of lever het opnieuw`;
+    const code = (error as NodeJS.ErrnoException).code;
+    // Only a refusal to open or read is the file's problem; anything else is an operational failure.
+    if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT' || code === 'EISDIR' || code === 'ELOOP')
+      return { problem: unreadableReason(error) };
+    throw error;
   }
 }
 

@@ -14,7 +14,7 @@ import type { Warehouse } from '../lib/db.js';
 import type { Logger } from '../lib/log.js';
 import { loadProfiles } from '../lib/profiles.js';
 import type { SecretKey } from '../lib/pseudonym.js';
-import { archiveFile, deliveryIdOf, hashFile, readProblem } from './archive.js';
+import { archiveFile, deliveryIdOf, hashOrProblem } from './archive.js';
 import { discoverInbox, type FoundFile } from './discover.js';
 import { loaders as defaultLoaders } from './loaders.js';
 import {
@@ -222,12 +222,14 @@ async function ingestFile(
   const tooLarge = file.size > opts.limits.maxFileBytes;
   // A file over the limit is not read at all: it is identified by name, size and time instead of its hash.
   // A file that cannot be read (no permission, vanished, a symbolic link) is refused the same way.
-  const unreadable = tooLarge ? null : (file.refusal ?? (await readProblem(file.path)));
-  const sha256 = tooLarge
-    ? `te-groot-${file.size}-${file.mtime.getTime()}`
-    : unreadable
-      ? `onleesbaar-${file.size}-${file.mtime.getTime()}`
-      : await hashFile(file.path);
+  let unreadable: string | null = tooLarge ? null : (file.refusal ?? null);
+  let sha256: string;
+  if (tooLarge) sha256 = `te-groot-${file.size}-${file.mtime.getTime()}`;
+  else {
+    const hashed = unreadable ? { problem: unreadable } : await hashOrProblem(file.path);
+    if ('problem' in hashed) unreadable = hashed.problem;
+    sha256 = 'sha256' in hashed ? hashed.sha256 : `onleesbaar-${file.size}-${file.mtime.getTime()}`;
+  }
   if (state.processed.has(`${file.name}\0${sha256}`)) return 'skipped';
   state.processed.add(`${file.name}\0${sha256}`);
 

@@ -6,6 +6,7 @@
  * zip; nothing of it is then loaded. A member whose name would escape its folder is refused on its own.
  */
 import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DeliveredFile, LoadContext, LoadOutcome, MemberOutcome, QuarantineEntry } from '../types.js';
@@ -14,19 +15,26 @@ import { loadMessage, RowSink, XSD_MAX_BYTES } from './message.js';
 /** Why the whole zip is refused (plain Dutch). */
 class ZipRefused extends Error {}
 
-function openZip(path: string): Promise<ZipFile> {
+const zipOptions = {
+  lazyEntries: true,
+  autoClose: false,
+  decodeStrings: false,
+  validateEntrySizes: true,
+  strictFileNames: false,
+} as const;
+
+/** Zips up to this size are read whole and parsed from memory: one read instead of thousands of small ones. */
+export const ZIP_IN_MEMORY_BYTES = 64 * 1024 * 1024;
+
+async function openZip(path: string): Promise<ZipFile> {
+  if ((await stat(path)).size <= ZIP_IN_MEMORY_BYTES) {
+    const bytes = await readFile(path);
+    return new Promise((resolve, reject) =>
+      yauzl.fromBuffer(bytes, zipOptions, (err, zip) => (err || !zip ? reject(err) : resolve(zip))),
+    );
+  }
   return new Promise((resolve, reject) =>
-    yauzl.open(
-      path,
-      {
-        lazyEntries: true,
-        autoClose: false,
-        decodeStrings: false,
-        validateEntrySizes: true,
-        strictFileNames: false,
-      },
-      (err, zip) => (err || !zip ? reject(err) : resolve(zip)),
-    ),
+    yauzl.open(path, zipOptions, (err, zip) => (err || !zip ? reject(err) : resolve(zip))),
   );
 }
 

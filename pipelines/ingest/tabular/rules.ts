@@ -240,7 +240,20 @@ function crossFaults(type: TabularType): string[] {
 /** Codes per codelist from ref.codelijsten. */
 type Codelists = Map<string, string[]>;
 
-async function readCodelists(ref: FileRef): Promise<Codelists> {
+/** Per connection: ref.codelijsten does not change while an ingest runs, and every file needs it. */
+const codelistCache = new WeakMap<object, Promise<Codelists>>();
+
+function readCodelists(ref: FileRef): Promise<Codelists> {
+  let lists = codelistCache.get(ref.db);
+  if (!lists) {
+    lists = queryCodelists(ref);
+    codelistCache.set(ref.db, lists);
+    lists.catch(() => codelistCache.delete(ref.db));
+  }
+  return lists;
+}
+
+async function queryCodelists(ref: FileRef): Promise<Codelists> {
   const rows = await ref.db.all<{ codelijst: string; code: string }>(
     'select codelijst, code from ref.codelijsten order by codelijst, code',
   );
