@@ -73,6 +73,17 @@ export interface TrendSeries {
  * A trend per half-year: the main series as a solid line with dots and its Wilson band, an optional
  * comparison (the region) as a dashed line; both labelled at their last shown point.
  */
+/**
+ * The half-year axis: each half-year labelled while they fit (about eight), else one label per year at
+ * its first half-year, so ten years of data do not print twenty labels over each other.
+ */
+export function periodAxis(periodes: string[]): Plot.ScaleOptions {
+  const axis: Plot.ScaleOptions = { type: 'point', domain: periodes, label: null, padding: 0.3 };
+  if (periodes.length <= 8) return { ...axis, tickFormat: formatPeriodeKort };
+  const yearStarts = periodes.filter((p, i) => i === 0 || p.slice(0, 4) !== periodes[i - 1]?.slice(0, 4));
+  return { ...axis, ticks: yearStarts, tickFormat: (p: string) => p.slice(0, 4) };
+}
+
 export function renderTrend(text: FigureText, main: TrendSeries, compare?: TrendSeries): Html {
   const periodes = [...new Set([...main.points, ...(compare?.points ?? [])].map((p) => p.periode))].sort();
   const eenheid = main.points[0]?.figure.eenheid ?? 'aantal';
@@ -104,7 +115,7 @@ export function renderTrend(text: FigureText, main: TrendSeries, compare?: Trend
             marginLeft: 56,
             marginRight: 90,
             marginBottom: 36,
-            x: { type: 'point', domain: periodes, tickFormat: formatPeriodeKort, label: null, padding: 0.3 },
+            x: periodAxis(periodes),
             y: {
               domain: [
                 0,
@@ -397,7 +408,8 @@ export interface Bar {
 export function renderBars(text: FigureText, bars: Bar[], table: Html): Html {
   const eenheid = bars[0]?.figure.eenheid ?? 'aantal';
   const rows = bars.map((b) => ({ label: b.label, x: b.figure.value ?? 0, tekst: displayText(b.figure) }));
-  const maxX = Math.max(1, ...rows.map((r) => r.x));
+  // Counts get whole-number ticks even when every bar is suppressed or small.
+  const maxX = Math.max(eenheid === 'aantal' ? 10 : 1, ...rows.map((r) => r.x));
   const svg = bars.every((b) => b.figure.value === null)
     ? null
     : renderSvg(
