@@ -66,21 +66,36 @@ export function jaren(set: IndicatorSet): string[] {
   return set.periodes.filter((p) => /^\d{4}$/.test(p));
 }
 
-function series(set: IndicatorSet, scope: Scope, indicator: string): TrendSeries {
+/** One value of a dimension other than totaal: the informant of a satisfaction figure, say. */
+interface Uitsplitsing {
+  dimensie: string;
+  waarde: string;
+  /** Appended to the title, e.g. `ouders`. */
+  label: string;
+}
+
+function series(set: IndicatorSet, scope: Scope, indicator: string, by?: Uitsplitsing): TrendSeries {
+  const dim = by ? ([by.dimensie, by.waarde] as const) : (['totaal', 'totaal'] as const);
   return {
     naam: scope.naam,
     points: halfjaren(set).flatMap((periode) => {
-      const f = set.get(scope.code, periode, indicator);
-      return f ? [{ periode, figure: f.figure, bron: bronKey(scope.code, periode, indicator) }] : [];
+      const f = set.get(scope.code, periode, indicator, ...dim);
+      return f ? [{ periode, figure: f.figure, bron: bronKey(scope.code, periode, indicator, ...dim) }] : [];
     }),
   };
 }
 
-function trendText(indicator: string, scopeSlug: string, countIndicator: boolean, extra = ''): FigureText {
+function trendText(
+  indicator: string,
+  scopeSlug: string,
+  countIndicator: boolean,
+  extra = '',
+  by?: Uitsplitsing,
+): FigureText {
   const t = textOf(indicator);
   return {
-    id: `${scopeSlug}-${indicator}`,
-    title: t.label,
+    id: by ? `${scopeSlug}-${indicator}-${by.waarde}` : `${scopeSlug}-${indicator}`,
+    title: by ? `${t.label}: ${by.label}` : t.label,
     leeswijzer: t.leeswijzer,
     caption: `${t.definitie}${extra} Per halfjaar${
       countIndicator ? '; afgerond op 5' : '; n is het aantal waarop het cijfer berust, afgerond op 5'
@@ -88,16 +103,22 @@ function trendText(indicator: string, scopeSlug: string, countIndicator: boolean
   };
 }
 
-function trend(data: ReportData, set: IndicatorSet, indicator: string): Html {
-  const main = series(set, data.scope, indicator);
+function trend(data: ReportData, set: IndicatorSet, indicator: string, by?: Uitsplitsing): Html {
+  const main = series(set, data.scope, indicator, by);
   const isShare = main.points[0]?.figure.soort === 'aandeel';
-  const compare = !data.scope.isRegion && isShare ? series(set, data.region, indicator) : undefined;
+  const compare = !data.scope.isRegion && isShare ? series(set, data.region, indicator, by) : undefined;
   return renderTrend(
-    trendText(indicator, data.scope.code, main.points[0]?.figure.soort === 'aantal'),
+    trendText(indicator, data.scope.code, main.points[0]?.figure.soort === 'aantal', '', by),
     main,
     compare,
   );
 }
+
+/** Satisfaction is measured per informant (indicators.md #5), never as one total. */
+const INFORMANTEN: Uitsplitsing[] = [
+  { dimensie: 'informant', waarde: 'J', label: 'jeugdigen' },
+  { dimensie: 'informant', waarde: 'O', label: 'ouders' },
+];
 
 function funnel(data: ReportData, indicator: string): Html {
   const available = data.funnels.get(indicator);
@@ -249,7 +270,10 @@ function survival(data: ReportData, set: IndicatorSet | null): Html {
 <thead><tr><th scope="col">Startjaar</th><th scope="col">Verblijven</th><th scope="col">Nog in verblijf na 6 mnd</th><th scope="col">na 12 mnd</th><th scope="col">na 24 mnd</th><th scope="col">Mediane duur</th><th scope="col">95%-interval</th></tr></thead>
 <tbody>${curves.map((c) => {
     const med = set?.get(code, c.cohort, 'verblijfsduur_km_mediaan');
-    return html`<tr><th scope="row">${c.cohort}</th><td>${med ? noemerCijfer(med.figure, bronKey(code, c.cohort, 'verblijfsduur_km_mediaan')) : '–'}</td><td>${cell(c.cohort, 'nog_in_verblijf_6m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_12m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_24m')}</td><td>${
+    // The cohort size is the noemer of every KM row; a cohort whose S never reaches 0.5 has no median.
+    const basisId = med ? 'verblijfsduur_km_mediaan' : 'nog_in_verblijf_6m';
+    const basis = med ?? set?.get(code, c.cohort, basisId);
+    return html`<tr><th scope="row">${c.cohort}</th><td>${basis ? noemerCijfer(basis.figure, bronKey(code, c.cohort, basisId)) : '–'}</td><td>${cell(c.cohort, 'nog_in_verblijf_6m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_12m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_24m')}</td><td>${
       med ? cijfer(med.figure, bronKey(code, c.cohort, 'verblijfsduur_km_mediaan')) : '–'
     }</td><td>${med ? intervalText(med.figure) : ''}</td></tr>`;
   })}</tbody>
@@ -342,7 +366,7 @@ ${t('jeugdigen_met_jeugdhulp')}${t('ambulant_aandeel')}${t('tijdigheid_binnen_28
       id: 'resultaten',
       title: 'Resultaten van de hulp',
       body: html`<p>Wat leverde de hulp op? Cijfers over trajecten die in de periode zijn afgesloten.</p>
-${t('uitval')}${funnel(data, 'uitval')}${t('doelrealisatie_volledig_of_gedeeltelijk')}${funnel(data, 'doelrealisatie_volledig_of_gedeeltelijk')}${t('tevredenheid_7_of_hoger')}${t('geen_nieuwe_start')}${t('herhaald_beroep')}`,
+${t('uitval')}${funnel(data, 'uitval')}${t('doelrealisatie_volledig_of_gedeeltelijk')}${funnel(data, 'doelrealisatie_volledig_of_gedeeltelijk')}${INFORMANTEN.map((by) => trend(data, set, 'tevredenheid_7_of_hoger', by))}${t('geen_nieuwe_start')}${t('herhaald_beroep')}`,
     },
     {
       id: 'kosten',
