@@ -256,6 +256,13 @@ function mixBars(data: ReportData, set: IndicatorSet): Html {
   );
 }
 
+const KM_ROWS = [
+  'verblijfsduur_km_mediaan',
+  'nog_in_verblijf_6m',
+  'nog_in_verblijf_12m',
+  'nog_in_verblijf_24m',
+];
+
 function survival(data: ReportData, set: IndicatorSet | null): Html {
   const title = 'Hoe lang duurt een uithuisplaatsing?';
   if (!data.curves.ok) return html`<h3>${title}</h3>${notAvailable(data.curves.reason)}`;
@@ -270,9 +277,12 @@ function survival(data: ReportData, set: IndicatorSet | null): Html {
 <thead><tr><th scope="col">Startjaar</th><th scope="col">Verblijven</th><th scope="col">Nog in verblijf na 6 mnd</th><th scope="col">na 12 mnd</th><th scope="col">na 24 mnd</th><th scope="col">Mediane duur</th><th scope="col">95%-interval</th></tr></thead>
 <tbody>${curves.map((c) => {
     const med = set?.get(code, c.cohort, 'verblijfsduur_km_mediaan');
-    // The cohort size is the noemer of every KM row; a cohort whose S never reaches 0.5 has no median.
-    const basisId = med ? 'verblijfsduur_km_mediaan' : 'nog_in_verblijf_6m';
-    const basis = med ?? set?.get(code, c.cohort, basisId);
+    // The cohort size is the noemer of every KM row: take it from one that is shown (a cohort whose S
+    // never reaches 0.5 has no median; one with few left at the median has it suppressed).
+    const basisId =
+      KM_ROWS.find((id) => (set?.get(code, c.cohort, id)?.figure.value ?? null) !== null) ??
+      'verblijfsduur_km_mediaan';
+    const basis = set?.get(code, c.cohort, basisId);
     return html`<tr><th scope="row">${c.cohort}</th><td>${basis ? noemerCijfer(basis.figure, bronKey(code, c.cohort, basisId)) : '–'}</td><td>${cell(c.cohort, 'nog_in_verblijf_6m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_12m')}</td><td>${cell(c.cohort, 'nog_in_verblijf_24m')}</td><td>${
       med ? cijfer(med.figure, bronKey(code, c.cohort, 'verblijfsduur_km_mediaan')) : '–'
     }</td><td>${med ? intervalText(med.figure) : ''}</td></tr>`;
