@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 RIJM := node dist/pipelines/cli.js
-DEMO_SCALE ?= 0.25
+DEMO_SCALE ?= 0.05
 DEMO_SEED ?= 20261122
 
 .PHONY: help install build demo test check typecheck lint format bench clean
