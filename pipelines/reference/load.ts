@@ -8,7 +8,16 @@ import { literal, type Warehouse } from '../lib/db.js';
 import { referenceDir } from '../lib/paths.js';
 
 /** The codelists loaded into ref.codelijsten, with their source file. */
-export const CODELISTS = ['JZ020', 'JZ588', 'JZ002', 'WJ756', 'WMO757', 'COD327', 'COD046', 'COD467'] as const;
+export const CODELISTS = [
+  'JZ020',
+  'JZ588',
+  'JZ002',
+  'WJ756',
+  'WMO757',
+  'COD327',
+  'COD046',
+  'COD467',
+] as const;
 export type Codelist = (typeof CODELISTS)[number];
 
 interface TableDoc {
@@ -46,7 +55,8 @@ const docs: TableDoc[] = [
       omschrijving: 'Omschrijving van het product',
       productcategorie: 'JZ020-categorie volgens de lijst; null als de lijst geen categorie geeft',
       uitvoeringsvariant: 'Inspanningsgericht, outputgericht of taakgericht, indien gegeven',
-      hulpvorm: 'CBS-hulpvorm van het product; null als de lijst geen hulpvorm geeft (dan geldt de categorie)',
+      hulpvorm:
+        'CBS-hulpvorm van het product; null als de lijst geen hulpvorm geeft (dan geldt de categorie)',
       hulpvorm_omschrijving: 'Omschrijving van de hulpvorm volgens de lijst',
     },
   },
