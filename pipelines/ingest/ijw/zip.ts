@@ -6,7 +6,9 @@
  * zip; nothing of it is then loaded. A member whose name would escape its folder is refused on its own.
  */
 import { createHash } from 'node:crypto';
+import { kMaxLength } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DeliveredFile, LoadContext, LoadOutcome, MemberOutcome, QuarantineEntry } from '../types.js';
@@ -26,15 +28,19 @@ const zipOptions = {
 /** Zips up to this size are read whole and parsed from memory: one read instead of thousands of small ones. */
 export const ZIP_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
-async function openZip(path: string): Promise<ZipFile> {
+async function openZip(path: string): Promise<{ zip: ZipFile; inMemory: boolean }> {
   if ((await stat(path)).size <= ZIP_IN_MEMORY_BYTES) {
     const bytes = await readFile(path);
     return new Promise((resolve, reject) =>
-      yauzl.fromBuffer(bytes, zipOptions, (err, zip) => (err || !zip ? reject(err) : resolve(zip))),
+      yauzl.fromBuffer(bytes, zipOptions, (err, zip) =>
+        err || !zip ? reject(err) : resolve({ zip, inMemory: true }),
+      ),
     );
   }
   return new Promise((resolve, reject) =>
-    yauzl.open(path, zipOptions, (err, zip) => (err || !zip ? reject(err) : resolve(zip))),
+    yauzl.open(path, zipOptions, (err, zip) =>
+      err || !zip ? reject(err) : resolve({ zip, inMemory: false }),
+    ),
   );
 }
 
@@ -68,6 +74,47 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) =>
     zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err) : resolve(stream))),
   );
+}
+
+/** The member's deflated bytes as stored (from a zip in memory this is a copy, no inflating). */
+async function rawEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+    zip.openReadStream(entry, { decompress: false }, (err, s) => (err || !s ? reject(err) : resolve(s))),
+  );
+  const parts: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Inflates a deflated member in one call, never beyond `cap` bytes: a zlib stream per member costs far
+ * more than the inflating itself when a zip holds thousands of small messages. Null when the member
+ * inflates beyond `cap`; throws yauzl's own messages when the sizes do not match its header.
+ */
+function inflateMember(raw: Buffer, entry: Entry, cap: number): Buffer | null {
+  // yauzl checks the size its header gives before any limit of ours sees the bytes: so do we.
+  const limit = Math.min(cap, entry.uncompressedSize);
+  let out: Buffer | null;
+  try {
+    out = inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(limit + 1, kMaxLength)) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    out = null;
+  }
+  if (out === null || out.length > limit) {
+    if (entry.uncompressedSize < cap) {
+      throw new Error(
+        `too many bytes in the stream. expected ${entry.uncompressedSize}. got at least ${limit + 1}`,
+      );
+    }
+    return null;
+  }
+  if (out.length < entry.uncompressedSize) {
+    throw new Error(
+      `not enough bytes in the stream. expected ${entry.uncompressedSize}. got only ${out.length}`,
+    );
+  }
+  return out;
 }
 
 /** The member's name: UTF-8 when the zip says so (flag bit 11), else the old DOS code page. */
@@ -116,10 +163,11 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
     },
   };
   let zip: ZipFile | undefined;
+  let inMemory = false;
   let unpacked = 0;
   try {
     try {
-      zip = await openZip(file.path);
+      ({ zip, inMemory } = await openZip(file.path));
     } catch (error) {
       throw new ZipRefused(`zip is afgebroken of beschadigd: ${(error as Error).message}`);
     }
@@ -166,22 +214,38 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
       let size = 0;
       const maxMember = Math.max(entry.compressedSize, 1) * maxCompressionRatio;
       try {
-        for await (const chunk of (await openEntry(zip, entry)) as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          unpacked += chunk.length;
-          if (unpacked > maxUnpackedBytes) {
+        if (inMemory && entry.compressionMethod === 8) {
+          // One chunk, the whole member: the limits below see the same bytes a stream would give.
+          const remaining = maxUnpackedBytes - unpacked;
+          const whole = inflateMember(await rawEntry(zip, entry), entry, Math.min(maxMember, remaining));
+          if (whole === null) {
             throw new ZipRefused(
-              `zip pakt uit tot meer dan ${maxUnpackedBytes} bytes (zip-bom): niet gelezen`,
+              remaining <= maxMember
+                ? `zip pakt uit tot meer dan ${maxUnpackedBytes} bytes (zip-bom): niet gelezen`
+                : `${name} pakt uit tot meer dan ${maxCompressionRatio} keer zijn ingepakte grootte (zip-bom): niet gelezen`,
             );
           }
-          if (size > maxMember) {
-            throw new ZipRefused(
-              `${name} pakt uit tot meer dan ${maxCompressionRatio} keer zijn ingepakte grootte (zip-bom): niet gelezen`,
-            );
+          size = whole.length;
+          unpacked += whole.length;
+          hash.update(whole);
+          if (size <= XSD_MAX_BYTES) kept.push(whole);
+        } else
+          for await (const chunk of (await openEntry(zip, entry)) as AsyncIterable<Buffer>) {
+            size += chunk.length;
+            unpacked += chunk.length;
+            if (unpacked > maxUnpackedBytes) {
+              throw new ZipRefused(
+                `zip pakt uit tot meer dan ${maxUnpackedBytes} bytes (zip-bom): niet gelezen`,
+              );
+            }
+            if (size > maxMember) {
+              throw new ZipRefused(
+                `${name} pakt uit tot meer dan ${maxCompressionRatio} keer zijn ingepakte grootte (zip-bom): niet gelezen`,
+              );
+            }
+            hash.update(chunk);
+            if (size <= XSD_MAX_BYTES) kept.push(chunk);
           }
-          hash.update(chunk);
-          if (size <= XSD_MAX_BYTES) kept.push(chunk);
-        }
       } catch (error) {
         if (error instanceof ZipRefused) throw error;
         throw new ZipRefused(`zip is afgebroken of beschadigd bij ${name}: ${(error as Error).message}`);
