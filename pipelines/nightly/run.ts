@@ -11,8 +11,8 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportMarts } from '../export/index.js';
-import { discoverInbox } from '../ingest/discover.js';
 import { buildResearchFile } from '../export/research.js';
+import { discoverInbox } from '../ingest/discover.js';
 import type { Warehouse } from '../lib/db.js';
 import { ExitCode, RijmError } from '../lib/errors.js';
 import { gemeenteByCbsCode } from '../lib/gemeenten.js';
@@ -50,6 +50,8 @@ export interface StepRecord {
 export interface RejectedDelivery {
   gemeente: string;
   file_name: string;
+  /** The zip member, when the rejection is of one file inside a zip. */
+  member_name: string | null;
   result: string;
   reason: string | null;
   records_quarantined: number;
@@ -129,8 +131,9 @@ function sqlTimestamp(date: Date): string {
 
 async function rejectedIn(db: Warehouse, runId: string): Promise<[RejectedDelivery[], QuarantineCount[]]> {
   const deliveries = await db.all<RejectedDelivery & Record<string, unknown>>(
-    `select gemeente, file_name, result, reason, records_quarantined from meta.deliveries
-     where run_id = $1 and result in ('afgewezen', 'deels_afgewezen') order by gemeente, file_name`,
+    `select gemeente, file_name, member_name, result, reason, records_quarantined from meta.deliveries
+     where run_id = $1 and result in ('afgewezen', 'deels_afgewezen')
+     order by gemeente, file_name, member_name nulls first`,
     [runId],
   );
   const quarantine = await db.all<QuarantineCount & Record<string, unknown>>(
@@ -414,7 +417,8 @@ export function formatSummary(result: RunResult): string {
       for (const d of result.rejectedDeliveries) {
         const what =
           d.result === 'afgewezen' ? 'rejected' : `partly rejected (${d.records_quarantined} rows)`;
-        lines.push(`  ${d.gemeente} ${d.file_name}: ${what}${d.reason ? `: ${d.reason}` : ''}`);
+        const file = d.member_name ? `${d.file_name} › ${d.member_name}` : d.file_name;
+        lines.push(`  ${d.gemeente} ${file}: ${what}${d.reason ? `: ${d.reason}` : ''}`);
       }
       for (const q of result.quarantine)
         lines.push(`  ${q.gemeente}: ${q.n} row(s) in quarantine, rule ${q.rule}`);

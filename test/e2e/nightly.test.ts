@@ -277,6 +277,12 @@ describe('the nightly job end to end on a generated region', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names each refused zip member in the summary a person acts on', () => {
+    const members = manifest.faults.filter((f) => f.rule === 'namespace_onbekend' && f.member);
+    expect(members.length).toBeGreaterThan(0);
+    for (const f of members) expect(first.out).toContain(`${f.gemeente} ${f.file} › ${f.member}: rejected`);
+  });
+
   it('reconciles every file and zip member: rows read = loaded + quarantined + skipped', () => {
     expect(deliveries.length).toBeGreaterThan(100);
     const off = deliveries.filter(
