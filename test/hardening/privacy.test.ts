@@ -186,6 +186,7 @@ describe('personal data and keys', () => {
       expect(files.some((f) => f.endsWith('.html'))).toBe(true);
       expect(hits).toEqual([]);
     },
+    600_000,
   );
 
   it.runIf(slow)('the research file uses other pseudonyms than the operational warehouse', async () => {
