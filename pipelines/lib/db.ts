@@ -173,7 +173,7 @@ export class Warehouse {
         n++;
       }
       this.#buffered += n;
-      if (this.#buffered >= 50_000) await this.flushAppends();
+      if (this.#buffered >= 10_000) await this.flushAppends();
       return n;
     }
     return this.#appendNow(table, rows);

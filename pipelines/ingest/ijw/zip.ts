@@ -310,10 +310,20 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
   const sum = (k: 'recordsRead' | 'recordsLoaded' | 'recordsQuarantined' | 'recordsSkipped') =>
     members.reduce((n, m) => n + m[k], 0);
   const troubled = members.filter((m) => m.result === 'afgewezen' || m.result === 'deels_afgewezen').length;
+  const refusedAll = members.length > 0 && members.every((m) => m.result === 'afgewezen');
+  // An archive that carries nothing (empty, or every member refused) is a rejected delivery, not a load.
+  const result =
+    members.length === 0 || refusedAll ? 'afgewezen' : troubled > 0 ? 'deels_afgewezen' : 'geladen';
   return {
-    result: troubled > 0 ? 'deels_afgewezen' : 'geladen',
+    result,
     reason:
-      troubled > 0 ? `${troubled} van de ${members.length} bestanden in de zip (deels) afgewezen` : null,
+      members.length === 0
+        ? 'zip bevat geen bestanden'
+        : refusedAll
+          ? `alle ${members.length} bestanden in de zip afgewezen`
+          : troubled > 0
+            ? `${troubled} van de ${members.length} bestanden in de zip (deels) afgewezen`
+            : null,
     recordsRead: sum('recordsRead'),
     recordsLoaded: sum('recordsLoaded'),
     recordsQuarantined: sum('recordsQuarantined'),
