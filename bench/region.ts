@@ -5,13 +5,21 @@
  * gemeente) and `night` (that last day: the usual night's new deliveries). Links, not symbolic links:
  * the ingest refuses those.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { decodeText } from '../pipelines/ingest/tabular/decode.js';
 import { fileDateFromName } from '../pipelines/ingest/discover.js';
+import { decodeText } from '../pipelines/ingest/tabular/decode.js';
 import { loadProfiles } from '../pipelines/lib/profiles.js';
 import { type Measured, measureNode } from './measure.js';
-import { writeFileSync } from 'node:fs';
 
 export interface RegionFile {
   gemeente: string;

@@ -8,13 +8,13 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type IndicatorFigure, readIndicators } from '../../reports/queries.js';
 import type { Warehouse } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
 import { RijmError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { writeArrowFile } from './arrow.js';
 import { type CsvCell, toCsvNl } from './csv.js';
-import { type IndicatorFigure, readIndicators } from '../../reports/queries.js';
 
 export interface ExportOptions {
   outDir: string;

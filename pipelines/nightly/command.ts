@@ -9,7 +9,7 @@
 import type { Command } from '../lib/command.js';
 import { UsageError } from '../lib/errors.js';
 import { loadKey } from '../lib/pseudonym.js';
-import { PAUSE_POINTS, type PausePoint, formatSummary, runNightly } from './run.js';
+import { formatSummary, PAUSE_POINTS, type PausePoint, runNightly } from './run.js';
 import { type NightlySteps, realSteps } from './steps.js';
 
 /** Validates `YYYY-MM-DD` as a calendar date. */

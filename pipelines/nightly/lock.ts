@@ -4,7 +4,7 @@
  * owner. A lock whose pid is no longer alive was left by a run that was killed; it is taken over with a
  * warning (the killed run left the working warehouse and the publication as they were, see publish.ts).
  */
-import { mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RijmError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   evaluateTargets,
   growth,
-  renderMarkdown,
   type Results,
+  renderMarkdown,
   type ScaleResult,
 } from '../../bench/report.js';
 

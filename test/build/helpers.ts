@@ -3,7 +3,7 @@
  * the helper fills the meta.deliveries row each one points at and sensible defaults for the columns a
  * test does not care about, so a test states only what matters to it.
  */
-import { buildModels, type BuildSummary } from '../../pipelines/build/index.js';
+import { type BuildSummary, buildModels } from '../../pipelines/build/index.js';
 import type { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isValidBsn } from '../../pipelines/lib/elfproef.js';
-import { gemeenten } from '../../pipelines/lib/gemeenten.js';
 import { metVerblijf } from '../../pipelines/generate/catalog.js';
 import {
   activeIn,
@@ -10,6 +8,8 @@ import {
   testBsns,
 } from '../../pipelines/generate/model.js';
 import { createRng } from '../../pipelines/generate/random.js';
+import { isValidBsn } from '../../pipelines/lib/elfproef.js';
+import { gemeenten } from '../../pipelines/lib/gemeenten.js';
 
 const opts = { from: 2018, to: 2025, until: '2025-12-31', scale: 1 };
 

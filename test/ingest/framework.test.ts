@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { classifyFile, fileDateFromName } from '../../pipelines/ingest/discover.js';
+import { ingestInbox } from '../../pipelines/ingest/index.js';
+import type { Loader } from '../../pipelines/ingest/types.js';
 import type { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { SecretKey } from '../../pipelines/lib/pseudonym.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
-import { classifyFile, fileDateFromName } from '../../pipelines/ingest/discover.js';
-import { ingestInbox } from '../../pipelines/ingest/index.js';
-import type { Loader } from '../../pipelines/ingest/types.js';
 
 const clock = () => new Date('2026-11-23T02:00:00Z');
 const key = new SecretKey('test-key-test-key-test-key-test-key', 'pseudonym');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { elfproefSql, isValidBsn } from '../../pipelines/lib/elfproef.js';
 import { Warehouse } from '../../pipelines/lib/db.js';
+import { elfproefSql, isValidBsn } from '../../pipelines/lib/elfproef.js';
 
 // 123456782 is the worked example of reference/ijw-3.2/codelists-md/elfproef_BSN.md; the 9999… numbers are
 // from the test range 999900006–999999990.

@@ -1,7 +1,7 @@
-import { inspect } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { RijmError } from '../../pipelines/lib/errors.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';

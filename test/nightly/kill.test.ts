@@ -5,7 +5,7 @@
  * with SIGKILL.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';

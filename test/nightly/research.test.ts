@@ -1,12 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { dataLayout } from '../../pipelines/lib/paths.js';
 import { lineageColumns } from '../../pipelines/export/research.js';
+import { dataLayout } from '../../pipelines/lib/paths.js';
+import { rekeyForResearch } from '../../pipelines/lib/pseudonym.js';
 import { runNightly } from '../../pipelines/nightly/run.js';
 import { fakeSteps } from './fixtures/fake-steps.mjs';
 import { baseFiles, makeRegion, options, query, quietContext, researchKey } from './helpers.js';
-import { rekeyForResearch } from '../../pipelines/lib/pseudonym.js';
 
 describe('the research file', async () => {
   const region = makeRegion(baseFiles);

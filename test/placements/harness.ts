@@ -156,7 +156,10 @@ function writeSqlDir(): string {
   for (const [name, stub] of Object.entries(STUBS))
     writeFileSync(join(dir, `${name}.sql`), stubSql(name, stub));
   // The data tests of the union hold for the families under test too.
-  copyFileSync(join(sqlDir, 'marts/indicator_values.tests.sql'), join(dir, 'marts/indicator_values.tests.sql'));
+  copyFileSync(
+    join(sqlDir, 'marts/indicator_values.tests.sql'),
+    join(dir, 'marts/indicator_values.tests.sql'),
+  );
   return dir;
 }
 

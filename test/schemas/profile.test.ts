@@ -14,6 +14,8 @@ describe('Profile', () => {
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.') || i.message);
     expect(paths).toEqual(expect.arrayContaining(['gemeente', 'naam', 'tabular.delimiter']));
-    expect(r.error!.issues.find((i) => i.path[0] === 'gemeente')?.message).toBe('expected a CBS code like GM0193');
+    expect(r.error!.issues.find((i) => i.path[0] === 'gemeente')?.message).toBe(
+      'expected a CBS code like GM0193',
+    );
   });
 });

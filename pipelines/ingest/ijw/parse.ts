@@ -7,7 +7,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { ISTANDAARD_NS, IJW32_NS, type MessageSpec, messageSpecs, skippedMessages } from './messages.js';
+import { IJW32_NS, ISTANDAARD_NS, type MessageSpec, messageSpecs, skippedMessages } from './messages.js';
 
 /** A captured field: its text and the element path it came from. */
 export interface Captured {

@@ -5,8 +5,9 @@
  * inflates beyond the allowed ratio refuses the whole zip (a zip bomb), and so does a truncated or corrupt
  * zip; nothing of it is then loaded. A member whose name would escape its folder is refused on its own.
  */
-import { createHash } from 'node:crypto';
+
 import { kMaxLength } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import iconv from 'iconv-lite';
