@@ -126,6 +126,8 @@ function buildTimes(m: Measured): { testsMs: number | null; slowest: { model: st
 }
 
 async function benchScale(scale: number, steps: Record<string, StepFigure>): Promise<ScaleResult> {
+  // The code measured is the code at the start: commits made while a long run goes on are not in it.
+  const commit = commitOf();
   say(`scale ${scale}: region`);
   const region = await ensureRegion(workDir, cli, scale, seed, until);
   const runDir = join(workDir, `run-s${scale}`);
@@ -294,7 +296,7 @@ async function benchScale(scale: number, steps: Record<string, StepFigure>): Pro
     seed,
     until,
     date: new Date().toISOString(),
-    commit: commitOf(),
+    commit,
     loadavg: loadavg().map((l) => Math.round(l * 10) / 10),
     region: {
       files: region.files.length,
