@@ -341,11 +341,18 @@ export async function storeRows(
   fileDate: string | null,
 ): Promise<RowCounts> {
   const db = ref.db;
-  await db.run(
-    `insert into meta.quarantine
-     select $1, $2, $3, null, line, null, col, value, rule, reason, record_key from tab_faults`,
-    [ref.deliveryId, ref.gemeente, ref.fileName],
+  const counts = await db.one<{ loaded: number; quarantined: number }>(
+    `select (select count(*) from tab_checked) - count(distinct line) as loaded, count(distinct line) as quarantined
+     from tab_faults`,
   );
+  // Most files have no faults: a statement that would insert nothing still costs a plan and a scan.
+  if (Number(counts?.quarantined ?? 0) > 0) {
+    await db.run(
+      `insert into meta.quarantine
+       select $1, $2, $3, null, line, null, col, value, rule, reason, record_key from tab_faults`,
+      [ref.deliveryId, ref.gemeente, ref.fileName],
+    );
+  }
   const bsns = await db.all<{ bsn: string }>(
     'select distinct v_bsn as bsn from tab_checked anti join tab_faults using (line)',
   );
@@ -362,10 +369,6 @@ export async function storeRows(
      select $1, line, $2::date, ${columns.map(([, e]) => e).join(', ')}
      from tab_checked t anti join tab_faults f using (line) join tab_pseudonyms m on m.bsn = t.v_bsn`,
     [ref.deliveryId, fileDate],
-  );
-  const counts = await db.one<{ loaded: number; quarantined: number }>(
-    `select (select count(*) from tab_checked) - count(distinct line) as loaded, count(distinct line) as quarantined
-     from tab_faults`,
   );
   await db.run('drop table tab_pseudonyms; drop table tab_faults');
   return { loaded: Number(counts?.loaded ?? 0), quarantined: Number(counts?.quarantined ?? 0) };
