@@ -4,6 +4,8 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
 import {
   BSN,
   CLIENTBESTAND_HEADER,
@@ -27,6 +29,36 @@ async function workbook(sheets: { name: string; rows: Cell[][]; dateColumns?: nu
 }
 
 const date = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+/** The same workbook with its zip parts in the given order (as other spreadsheet programs may write them). */
+async function reordered(bytes: Buffer, order: (names: string[]) => string[]): Promise<Buffer> {
+  const parts = new Map<string, Buffer>();
+  const zip = await new Promise<yauzl.ZipFile>((ok, fail) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (e, z) => (e ? fail(e) : ok(z))),
+  );
+  await new Promise<void>((ok, fail) => {
+    zip.on('entry', (entry: yauzl.Entry) =>
+      zip.openReadStream(entry, (e, stream) => {
+        if (e) return fail(e);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          parts.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      }),
+    );
+    zip.on('end', () => ok());
+    zip.readEntry();
+  });
+  const out = new yazl.ZipFile();
+  for (const name of order([...parts.keys()].filter((n) => !n.endsWith('/'))))
+    out.addBuffer(parts.get(name)!, name);
+  out.end();
+  const chunks: Buffer[] = [];
+  for await (const c of out.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
 const col = (name: string) => UITKOMSTEN_HEADER.indexOf(name) + 1;
 
 describe('XLSX', () => {
@@ -87,6 +119,20 @@ describe('XLSX', () => {
         geboortemaand: 5,
       },
     ]);
+  });
+
+  it('reads a workbook whose worksheet part comes before its workbook part', async () => {
+    const bytes = await workbook([{ name: 'Export', rows: [UITKOMSTEN_HEADER, uitkomst()] }]);
+    const late = (n: string) => n === 'xl/workbook.xml' || n.startsWith('xl/worksheets/');
+    const odd = await reordered(bytes, (names) => [
+      ...names.filter((n) => !late(n)),
+      ...names.filter((n) => n.startsWith('xl/worksheets/')),
+      'xl/workbook.xml',
+    ]);
+    const r = await ingest({ 'uitkomsten_20261101.xlsx': odd }, {});
+    expect(await r.rows('uitkomsten')).toMatchObject([{ line: 2 }]);
+    expect(await r.quarantine()).toEqual([]);
+    await expectReconciled(r);
   });
 
   it('reads the first sheet that has the header, or the sheet the profile names', async () => {

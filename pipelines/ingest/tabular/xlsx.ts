@@ -81,9 +81,58 @@ function isBlank(values: unknown[]): boolean {
 }
 
 /** Reads an XLSX into `tab_rows`; a workbook without a sheet with the header is rejected with the reason. */
+type SheetSource = AsyncIterable<unknown>;
+
+/** Sheets from exceljs's streaming reader: rows are read as they are needed. */
+function streamedSheets(path: string): SheetSource {
+  return new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+}
+
+/** Sheets from a workbook read whole, with the same shape as the streaming reader's. */
+async function* loadedSheets(path: string): AsyncGenerator<unknown> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  for (const sheet of workbook.worksheets) {
+    const rows = async function* () {
+      for (let i = 1; i <= sheet.rowCount; i++) {
+        const row = sheet.getRow(i);
+        yield { number: row.number, values: row.values };
+      }
+    };
+    yield Object.assign(rows(), { name: sheet.name });
+  }
+}
+
+/**
+ * The streaming reader cannot read every valid workbook: when a worksheet part comes before the workbook
+ * part in the zip, after the shared strings, it fails with a TypeError inside exceljs. Such a workbook is
+ * read whole instead, when it is small enough to (its zip limits were checked before).
+ */
+const WHOLE_READ_MAX_BYTES = 64 * 1024 * 1024;
+
 export async function stageXlsx(
   ref: FileRef,
   path: string,
+  format: TabularFormat,
+  type: TabularType,
+  profile: Profile,
+): Promise<Staged> {
+  const staged = await stageSheets(ref, streamedSheets(path), format, type, profile);
+  if (staged.ok || !/reading '|is not a function|undefined/.test(staged.detail ?? '')) return staged;
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+  if (size > WHOLE_READ_MAX_BYTES) return staged;
+  return stageSheets(ref, loadedSheets(path), format, type, profile);
+}
+
+async function stageSheets(
+  ref: FileRef,
+  reader: SheetSource,
   format: TabularFormat,
   type: TabularType,
   profile: Profile,
@@ -92,13 +141,6 @@ export async function stageXlsx(
   await ref.db.run(
     `create or replace temp table tab_rows (line integer, ${specs.map((c) => `${c.name} varchar`).join(', ')})`,
   );
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'emit',
-  });
   let best: HeaderSearch | undefined;
   let sheetsSeen = 0;
   try {
