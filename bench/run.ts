@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Measured, measureNode, memoryMethod, readLogLines } from './measure.js';
 import { ensureRegion, lastDayFiles, linkInto, type RegionFile, transcodeCsv } from './region.js';
-import { renderMarkdown, type Results, type ScaleResult, type StepFigure } from './report.js';
+import { type Results, renderMarkdown, type ScaleResult, type StepFigure } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout: dist/bench/run.js → ../.. */
@@ -391,6 +391,17 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/** Formats the written files as `biome ci` wants them (tables aligned), when biome is installed. */
+function formatOutputs(...paths: string[]): void {
+  const biome = join(root, 'node_modules', '.bin', 'biome');
+  if (!existsSync(biome)) return;
+  try {
+    execFileSync(biome, ['format', '--write', ...paths], { cwd: root, stdio: 'ignore' });
+  } catch {
+    // unformatted figures are still figures
+  }
+}
+
 const earlier = readResults();
 const byScale = new Map<number, ScaleResult>((earlier?.scales ?? []).map((s) => [s.scale, s]));
 for (const scale of scales) {
@@ -413,5 +424,6 @@ for (const scale of scales) {
   const notesPath = join(root, 'bench', 'notes.md');
   const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
   writeAtomic(docPath, renderMarkdown(results, notes));
+  formatOutputs(resultsPath, docPath);
   say(`scale ${scale}: written ${resultsPath} and ${docPath}`);
 }
