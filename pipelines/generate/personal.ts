@@ -51,7 +51,10 @@ export const voornamenMeisje = [
   'Marit',
 ] as const;
 
-/** Surnames with their voorvoegsel (empty when none). */
+/**
+ * Surnames with their voorvoegsel (empty when none). None is a word the reports themselves print (the CBS hulpvorm
+ * "Wijk- of buurtteam" rules out "Wijk"), so a scan of the reports for these names finds only real leaks.
+ */
 export const achternamen: readonly (readonly [string, string])[] = [
   ['Brinkhuis', ''],
   ['Kroeze', ''],
@@ -74,7 +77,7 @@ export const achternamen: readonly (readonly [string, string])[] = [
   ['Schuurman', ''],
   ['Vries', 'de'],
   ['Meulenbelt', ''],
-  ['Wijk', 'van'],
+  ['Wijngaarden', 'van'],
   ['Pasman', ''],
   ['Timmerhuis', ''],
   ['Boer', 'de'],
