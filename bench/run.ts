@@ -247,8 +247,8 @@ async function benchScale(scale: number, steps: Record<string, StepFigure>): Pro
   const inboxNightly = join(runDir, 'inbox-nightly');
   linkInto(inboxNightly, base);
   const nightlyData = join(runDir, 'nightly');
-  say(`scale ${scale}: full nightly from empty (${base.length} files)`);
-  const full = await node('nightly-full', cli, [
+  // Both nightly runs work on the same inbox and data directory: the usual night builds on the full run.
+  const nightlyArgs = [
     'nightly',
     '--demo',
     '--pdf',
@@ -257,7 +257,9 @@ async function benchScale(scale: number, steps: Record<string, StepFigure>): Pro
     inboxNightly,
     '--data-dir',
     nightlyData,
-  ]);
+  ];
+  say(`scale ${scale}: full nightly from empty (${base.length} files)`);
+  const full = await node('nightly-full', cli, nightlyArgs);
   steps.nightly_full = figure(full, {
     files: base.length,
     bytes: sum(base).bytes,
@@ -275,16 +277,7 @@ async function benchScale(scale: number, steps: Record<string, StepFigure>): Pro
   // The usual night: each gemeente's last delivery day arrives in the loaded inbox.
   linkInto(inboxNightly, night);
   say(`scale ${scale}: usual night (${night.length} new files)`);
-  const usual = await node('nightly-usual', cli, [
-    'nightly',
-    '--demo',
-    '--pdf',
-    'no',
-    '--inbox',
-    inboxNightly,
-    '--data-dir',
-    nightlyData,
-  ]);
+  const usual = await node('nightly-usual', cli, nightlyArgs);
   steps.nightly_usual = figure(usual, {
     files: night.length,
     bytes: sum(night).bytes,
