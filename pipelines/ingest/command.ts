@@ -39,7 +39,8 @@ export const command: Command = {
   summary: 'read new deliveries from the inbox into the warehouse (pseudonymised, with quarantine)',
   help: `Reads every new file in <inbox>/<CBS code>/ (iJw 3.2 XML and zips, uitkomsten and clientbestand
 CSV/XLSX), archives it by content hash, pseudonymises the BSN and puts what breaks a rule in
-meta.quarantine with its reason. A file already processed (same name and bytes) is not read again.
+meta.quarantine with its reason. A file already processed (same name and bytes) is not read again;
+one with the name, size and modification time of a file read before is not even hashed.
 
 Options:
   --demo               allow the public demo key when RIJM_PSEUDONYM_KEY is not set (demo data only)

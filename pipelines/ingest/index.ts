@@ -1,7 +1,8 @@
 /**
  * `ingestInbox`: reads every new file in every municipality's inbox folder into the warehouse.
  *
- * Per file: hash → archive (by hash) → skip when this name and these bytes were processed before →
+ * Per file: skip when a file of this name, size and modification time was read before (not hashed again) →
+ * hash → archive (by hash) → skip when this name and these bytes were processed before →
  * `dubbel` when the same bytes were already loaded under another name → otherwise the type's loader runs
  * inside one transaction together with the file's quarantine rows and its meta.deliveries record, so a
  * killed run leaves each file either wholly recorded or not at all, and the next run picks it up again.
@@ -106,22 +107,53 @@ const BATCH_BYTES = 64 * 1024 * 1024;
 interface FolderState {
   /** `name \0 sha256` of every file processed before (not read again). */
   processed: Set<string>;
+  /**
+   * `name \0 size \0 mtime` (ms) of every file whose bytes were read before: a file in the inbox that
+   * matches one is processed already and is not hashed again (see `unchangedKey`).
+   */
+  unchanged: Set<string>;
   /** sha256 → file name, for content that was loaded (a re-delivery under another name is `dubbel`). */
   loaded: Map<string, string>;
 }
 
+/**
+ * Identifies a file by name, size and modification time, as meta.deliveries records them (`size_bytes`,
+ * `received_at` to the millisecond). Delivering a file again writes it, which sets a new modification
+ * time, so a re-delivery under the same name is always hashed and compared by content; only a file that
+ * was never rewritten keeps all three.
+ */
+function unchangedKey(name: string, size: number, mtimeMs: number): string {
+  return `${name}\0${size}\0${mtimeMs}`;
+}
+
 async function readFolderState(db: Warehouse, gemeente: string): Promise<FolderState> {
-  const rows = await db.all<{
+  const files = await db.all<{
     file_name: string;
-    member_name: string | null;
     sha256: string;
-    result: string;
-  }>('select file_name, member_name, sha256, result from meta.deliveries where gemeente = $1', [gemeente]);
-  const state: FolderState = { processed: new Set(), loaded: new Map() };
-  for (const r of rows) {
-    if (r.member_name === null) state.processed.add(`${r.file_name}\0${r.sha256}`);
-    if (r.result === 'geladen' || r.result === 'deels_afgewezen') state.loaded.set(r.sha256, r.file_name);
+    size_bytes: number;
+    received_ms: number | null;
+  }>(
+    `select file_name, sha256, size_bytes, epoch_ms(received_at) as received_ms
+     from meta.deliveries where gemeente = $1 and member_name is null`,
+    [gemeente],
+  );
+  // One row per file, its loaded hashes (its own, or its zip members') joined: a gemeente's zips hold tens of
+  // thousands of members, and a row object per member cost seconds on every night.
+  const loaded = await db.all<{ file_name: string; shas: string }>(
+    `select file_name, string_agg(sha256, ' ') as shas from meta.deliveries
+     where gemeente = $1 and result in ('geladen', 'deels_afgewezen') group by file_name`,
+    [gemeente],
+  );
+  const state: FolderState = { processed: new Set(), unchanged: new Set(), loaded: new Map() };
+  for (const r of files) {
+    state.processed.add(`${r.file_name}\0${r.sha256}`);
+    // A file refused unread (too large, unreadable) is tried again each night: the limit may have been
+    // raised or the permission given since, neither of which changes its modification time.
+    if (r.received_ms !== null && !/^(te-groot|onleesbaar)-/.test(r.sha256)) {
+      state.unchanged.add(unchangedKey(r.file_name, Number(r.size_bytes), Number(r.received_ms)));
+    }
   }
+  for (const r of loaded) for (const sha of r.shas.split(' ')) state.loaded.set(sha, r.file_name);
   return state;
 }
 
@@ -219,6 +251,10 @@ async function ingestFile(
   },
 ): Promise<LoadOutcome | 'skipped'> {
   const gemeenteCode = file.gemeente?.cbsCode ?? (file.folder || '(inbox)');
+  // Processed before and not written since: not read again, not even to hash it.
+  if (!file.refusal && state.unchanged.has(unchangedKey(file.name, file.size, file.mtime.getTime()))) {
+    return 'skipped';
+  }
   const tooLarge = file.size > opts.limits.maxFileBytes;
   // A file over the limit is not read at all: it is identified by name, size and time instead of its hash.
   // A file that cannot be read (no permission, vanished, a symbolic link) is refused the same way.

@@ -109,7 +109,7 @@ export interface GemeenteSummary {
 }
 
 export interface IngestSummary extends GemeenteSummary {
-  /** Files already processed in an earlier run (same name and bytes), not read again. */
+  /** Files already processed in an earlier run (same name and bytes, or same name, size and time), not read again. */
   skippedFiles: number;
   perGemeente: Record<string, GemeenteSummary>;
 }

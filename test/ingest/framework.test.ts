@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -140,6 +140,54 @@ describe('ingestInbox (framework)', () => {
       { file_name: 'uitkomsten_20260102.csv', result: 'dubbel' },
     ]);
     expect((await db.one('select count(*) as n from scratch.lines'))?.n).toBe(2);
+  });
+
+  it('does not read a file again whose name, size and modification time are those of a processed one', async () => {
+    const path = join(inbox, 'GM0193', 'uitkomsten_20260101.csv');
+    writeFileSync(path, 'a\nb\n');
+    await run();
+    const { mtime } = statSync(path);
+    // The accepted limit: bytes changed in place with the same size and the old time set back are not seen.
+    writeFileSync(path, 'a\nc\n');
+    utimesSync(path, mtime, mtime);
+    let reads = 0;
+    const counting: Loader = (file, ctx) => {
+      reads++;
+      return lineLoader(file, ctx);
+    };
+    const again = await run({ loaders: { uitkomsten: counting } });
+    expect(again).toMatchObject({ files: 0, skippedFiles: 1 });
+    expect(reads).toBe(0);
+    expect(await db.all('select text from scratch.lines order by line')).toEqual([
+      { text: 'a' },
+      { text: 'b' },
+    ]);
+  });
+
+  it('hashes a file again when its size or modification time changed', async () => {
+    const path = join(inbox, 'GM0193', 'uitkomsten_20260101.csv');
+    writeFileSync(path, 'a\nb\n');
+    await run();
+    const later = new Date(statSync(path).mtimeMs + 60_000);
+    // Rewritten with the same bytes: hashed, and still the same delivery.
+    utimesSync(path, later, later);
+    expect(await run()).toMatchObject({ files: 0, skippedFiles: 1 });
+    // The same size, other bytes and a new time: a new delivery under the same name.
+    writeFileSync(path, 'a\nc\n');
+    utimesSync(path, later, new Date(later.getTime() + 60_000));
+    expect(await run()).toMatchObject({ files: 1, rowsLoaded: 2 });
+    // Another size, the time of the last run: read as well.
+    writeFileSync(path, 'a\nc\nd\n');
+    utimesSync(path, later, new Date(later.getTime() + 60_000));
+    expect(await run()).toMatchObject({ files: 1, rowsLoaded: 3 });
+    expect((await db.one('select count(*) as n from meta.deliveries'))?.n).toBe(3);
+  });
+
+  it('reads a file refused as too large once the limit is raised, though its time is the same', async () => {
+    writeFileSync(join(inbox, 'GM0193', 'uitkomsten_20260101.csv'), 'a\n'.repeat(100));
+    expect(await run({ maxFileBytes: 50 })).toMatchObject({ rejectedFiles: 1 });
+    expect(await run({ maxFileBytes: 50 })).toMatchObject({ files: 0, skippedFiles: 1 });
+    expect(await run()).toMatchObject({ files: 1, rowsLoaded: 100 });
   });
 
   it('refuses a file over the size limit without reading it', async () => {
