@@ -43,6 +43,18 @@ export class SecretKey {
     return createHmac('sha256', this.#value).update(text, 'utf8').digest('hex');
   }
 
+  /**
+   * The key as plain data, to hand to the ingest's worker threads (`SecretKey.fromTransfer` there). Only
+   * for that: what it returns must never be logged or stored.
+   */
+  toTransfer(): { value: Uint8Array; purpose: KeyPurpose; isDemo: boolean } {
+    return { value: new Uint8Array(this.#value), purpose: this.purpose, isDemo: this.isDemo };
+  }
+
+  static fromTransfer(t: { value: Uint8Array; purpose: KeyPurpose; isDemo: boolean }): SecretKey {
+    return new SecretKey(Buffer.from(t.value), t.purpose, t.isDemo);
+  }
+
   toString(): string {
     return `[SecretKey ${this.purpose}${this.isDemo ? ' (demo)' : ''}]`;
   }

@@ -3,9 +3,10 @@
  * docs/ingest-ijw.md for what is read, checked and dropped.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { Loader } from '../types.js';
-import { loadMessage } from './message.js';
+import { loadMessage, writeRows, XSD_MAX_BYTES } from './message.js';
+import { messagePool } from './pool.js';
 import { loadZip } from './zip.js';
 
 async function startsWithZipMagic(path: string): Promise<boolean> {
@@ -31,6 +32,17 @@ export const loadIjwFile: Loader = async (file, ctx) => {
       recordsQuarantined: 0,
       recordsSkipped: 0,
     };
+  }
+  const bytes = file.size <= XSD_MAX_BYTES ? await readFile(file.path) : null;
+  if (bytes && bytes.length <= XSD_MAX_BYTES) {
+    const [examined] = await messagePool(ctx.log).examine(file.gemeente, ctx.key, [
+      { bytes, deliveryId: file.deliveryId, memberName: null },
+    ]);
+    if (!examined) throw new Error(`no result for ${file.name} from the iJw message pool`);
+    const { table, ...outcome } = examined.outcome;
+    await writeRows(ctx.db, table, examined.rows);
+    ctx.quarantine(examined.quarantine);
+    return outcome;
   }
   const { table: _table, ...outcome } = await loadMessage(file, ctx, {
     deliveryId: file.deliveryId,

@@ -7,7 +7,8 @@
  * or is not iJw 3.2 is rejected whole and leaves no rows.
  */
 import type { Warehouse } from '../../lib/db.js';
-import { pseudonymise } from '../../lib/pseudonym.js';
+import type { Gemeente } from '../../lib/gemeenten.js';
+import { pseudonymise, type SecretKey } from '../../lib/pseudonym.js';
 import type { DeliveredFile, LoadContext, LoadOutcome, QuarantineEntry } from '../types.js';
 import { checkValue, type Field, type MessageSpec, type Values } from './messages.js';
 import { readMessage, type Scope, Unreadable } from './parse.js';
@@ -82,6 +83,34 @@ export interface MessageTarget {
 
 /** The outcome of one message, with the raw table its rows went to. */
 export type MessageOutcome = LoadOutcome & { table?: string };
+
+/** One message to examine; nothing in it touches the database, so it can run on a worker thread. */
+export interface MessageInput {
+  gemeente: Gemeente;
+  key: SecretKey;
+  deliveryId: string;
+  memberName: string | null;
+  size: number;
+  /** The message's bytes, once or more (streamed each time). */
+  open: () => AsyncIterable<Buffer>;
+}
+
+/** What a message gave: its outcome, the rows to append to `outcome.table`, and its quarantine. */
+export interface Examined {
+  outcome: MessageOutcome;
+  rows: unknown[][];
+  quarantine: QuarantineEntry[];
+}
+
+/**
+ * Where the rows of a message too large to keep in memory go while it is read (it has no XSD verdict, so
+ * its rows can be written before its end). A message kept in memory never uses it.
+ */
+export interface RowStream {
+  append(table: string, rows: unknown[][]): Promise<number>;
+  /** Removes every row written for this delivery (the message turned out to be rejected). */
+  remove(table: string): Promise<void>;
+}
 
 const keepCache = new Map<MessageSpec, { message: Set<string>; group: Set<string>; product: Set<string> }>();
 
@@ -166,13 +195,14 @@ async function* collecting(chunks: AsyncIterable<Buffer>, into: Buffer[] | null)
   }
 }
 
-export async function loadMessage(
-  file: DeliveredFile,
-  ctx: LoadContext,
-  target: MessageTarget,
-): Promise<MessageOutcome> {
-  const gemeente = file.gemeente;
+/**
+ * Reads, checks and pseudonymises one message. Rows come back to the caller, except for a message larger
+ * than XSD_MAX_BYTES, whose rows go to `stream` as they are read (such a message needs one).
+ */
+export async function examineMessage(target: MessageInput, stream?: RowStream): Promise<Examined> {
+  const gemeente = target.gemeente;
   const withXsd = target.size <= XSD_MAX_BYTES;
+  if (!withXsd && !stream) throw new Error('a message larger than XSD_MAX_BYTES needs a row stream');
   const bytes: Buffer[] | null = withXsd ? [] : null;
   const quarantine: QuarantineEntry[] = [];
   let spec: MessageSpec | undefined;
@@ -194,7 +224,7 @@ export async function loadMessage(
 
   const flush = async () => {
     if (!spec || pending.length === 0) return;
-    flushed += await ctx.db.appendRows(
+    flushed += await (stream as RowStream).append(
       spec.table,
       pending.map((p) => p.row),
     );
@@ -202,7 +232,7 @@ export async function loadMessage(
   };
   const discardFlushed = async () => {
     if (spec && flushed > 0) {
-      await ctx.db.run(`delete from ${spec.table} where delivery_id = $1`, [target.deliveryId]);
+      await (stream as RowStream).remove(spec.table);
       flushed = 0;
     }
   };
@@ -243,7 +273,7 @@ export async function loadMessage(
           checked.values.set('postcode4', postcode4(scope.fields.get('postcode')?.text));
           messageValues = checked.values;
           const bsn = checked.values.get('Client/Bsn');
-          clientId = typeof bsn === 'string' ? pseudonymise(ctx.key, bsn) : null;
+          clientId = typeof bsn === 'string' ? pseudonymise(target.key, bsn) : null;
         },
         groupReady(scope) {
           if (!spec?.group) return;
@@ -251,7 +281,7 @@ export async function loadMessage(
           groupRejected = checked.problems.length > 0;
           if (!messageRejected) quarantine.push(...checked.problems);
           const bsn = checked.values.get('Bsn');
-          groupClientId = typeof bsn === 'string' ? pseudonymise(ctx.key, bsn) : null;
+          groupClientId = typeof bsn === 'string' ? pseudonymise(target.key, bsn) : null;
           groupSeqs.set(scope.path, []);
         },
         product(scope, group) {
@@ -309,26 +339,34 @@ export async function loadMessage(
     recognisedCode = recognised.kind === 'load' ? recognised.spec.code : recognised.code;
     if (recognised.kind === 'skip') {
       return {
-        result: 'overgeslagen',
-        reason: `${recognised.code} wordt herkend maar niet gebruikt door de monitor: geteld en overgeslagen`,
-        messageCode: recognised.code,
-        recordsRead: 1,
-        recordsLoaded: 0,
-        recordsQuarantined: 0,
-        recordsSkipped: 1,
+        outcome: {
+          result: 'overgeslagen',
+          reason: `${recognised.code} wordt herkend maar niet gebruikt door de monitor: geteld en overgeslagen`,
+          messageCode: recognised.code,
+          recordsRead: 1,
+          recordsLoaded: 0,
+          recordsQuarantined: 0,
+          recordsSkipped: 1,
+        },
+        rows: [],
+        quarantine: [],
       };
     }
   } catch (error) {
     await discardFlushed();
     if (!(error instanceof Unreadable)) throw error;
     return {
-      result: 'afgewezen',
-      reason: error.reason,
-      messageCode: recognisedCode ?? spec?.code ?? null,
-      recordsRead: 0,
-      recordsLoaded: 0,
-      recordsQuarantined: 0,
-      recordsSkipped: 0,
+      outcome: {
+        result: 'afgewezen',
+        reason: error.reason,
+        messageCode: recognisedCode ?? spec?.code ?? null,
+        recordsRead: 0,
+        recordsLoaded: 0,
+        recordsQuarantined: 0,
+        recordsSkipped: 0,
+      },
+      rows: [],
+      quarantine: [],
     };
   }
   const s = spec as MessageSpec;
@@ -383,30 +421,59 @@ export async function loadMessage(
     pending = [];
     quarantined = read;
   }
-  if (target.sink && pending.length > 0) {
-    await target.sink.add(
-      s.table,
-      pending.map((p) => p.row),
-    );
-    pending = [];
-  }
-  await flush();
-  ctx.quarantine(quarantine);
+  // A streamed message writes its last rows itself; a message kept in memory hands them back.
+  if (!withXsd) await flush();
   const loaded = read - quarantined;
   return {
-    result: quarantine.length === 0 ? 'geladen' : loaded > 0 ? 'deels_afgewezen' : 'afgewezen',
-    reason: messageRejected
-      ? 'bericht afgewezen: de header of de client voldoet niet (zie quarantaine)'
-      : quarantine.length > 0 && loaded === 0
-        ? 'alle producten afgewezen (zie quarantaine)'
-        : null,
-    messageCode: s.code,
-    table: s.table,
-    recordsRead: read,
-    recordsLoaded: loaded,
-    recordsQuarantined: quarantined,
-    recordsSkipped: 0,
+    outcome: {
+      result: quarantine.length === 0 ? 'geladen' : loaded > 0 ? 'deels_afgewezen' : 'afgewezen',
+      reason: messageRejected
+        ? 'bericht afgewezen: de header of de client voldoet niet (zie quarantaine)'
+        : quarantine.length > 0 && loaded === 0
+          ? 'alle producten afgewezen (zie quarantaine)'
+          : null,
+      messageCode: s.code,
+      table: s.table,
+      recordsRead: read,
+      recordsLoaded: loaded,
+      recordsQuarantined: quarantined,
+      recordsSkipped: 0,
+    },
+    rows: pending.map((p) => p.row),
+    quarantine,
   };
+}
+
+/** Loads one message in this thread: examines it, then appends its rows (to `target.sink` when given). */
+export async function loadMessage(
+  file: DeliveredFile,
+  ctx: LoadContext,
+  target: MessageTarget,
+): Promise<MessageOutcome> {
+  const { outcome, rows, quarantine } = await examineMessage(
+    { ...target, gemeente: file.gemeente, key: ctx.key },
+    {
+      append: (table, batch) => ctx.db.appendRows(table, batch),
+      remove: async (table) => {
+        await ctx.db.run(`delete from ${table} where delivery_id = $1`, [target.deliveryId]);
+      },
+    },
+  );
+  await writeRows(ctx.db, outcome.table, rows, target.sink);
+  ctx.quarantine(quarantine);
+  return outcome;
+}
+
+/** Appends the rows of an examined message, to `sink` when given. */
+export async function writeRows(
+  db: Warehouse,
+  table: string | undefined,
+  rows: unknown[][],
+  sink?: RowSink,
+): Promise<void> {
+  if (!table || rows.length === 0) return;
+  if (sink) await sink.add(table, rows);
+  else await db.appendRows(table, rows);
 }
 
 /** The products an XSD error belongs to: one product, all products of a JW323 Client, or null (the message). */
@@ -422,4 +489,22 @@ function seqsOf(
     if (g) return g;
   }
   return null;
+}
+
+/** Examines a message held in memory (at most XSD_MAX_BYTES). */
+export function examineBytes(
+  gemeente: Gemeente,
+  key: SecretKey,
+  job: { bytes: Buffer; deliveryId: string; memberName: string | null },
+): Promise<Examined> {
+  return examineMessage({
+    gemeente,
+    key,
+    deliveryId: job.deliveryId,
+    memberName: job.memberName,
+    size: job.bytes.length,
+    open: async function* () {
+      yield job.bytes;
+    },
+  });
 }

@@ -13,7 +13,8 @@ import { inflateRawSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DeliveredFile, LoadContext, LoadOutcome, MemberOutcome, QuarantineEntry } from '../types.js';
-import { loadMessage, RowSink, XSD_MAX_BYTES } from './message.js';
+import { type Examined, loadMessage, RowSink, writeRows, XSD_MAX_BYTES } from './message.js';
+import { type MessageJob, messagePool } from './pool.js';
 
 /** Why the whole zip is refused (plain Dutch). */
 class ZipRefused extends Error {}
@@ -25,6 +26,12 @@ const zipOptions = {
   validateEntrySizes: true,
   strictFileNames: false,
 } as const;
+
+/** Members examined together on a worker thread: enough to make handing over cheap, few enough to keep memory low. */
+const BATCH_MESSAGES = 32;
+const BATCH_BYTES = 256 * 1024;
+/** Batches handed out and not yet written, per zip: bounds the memory a large zip holds at once. */
+const BATCHES_IN_FLIGHT = 8;
 
 /** Zips up to this size are read whole and parsed from memory: one read instead of thousands of small ones. */
 export const ZIP_IN_MEMORY_BYTES = 64 * 1024 * 1024;
@@ -150,11 +157,44 @@ function memberRefused(name: string, reason: string, size: number): MemberOutcom
 
 export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<LoadOutcome> {
   const { maxZipEntries, maxUnpackedBytes, maxCompressionRatio } = ctx.limits;
-  const members: MemberOutcome[] = [];
+  // In member order; a slot stays empty until the member's batch comes back from the pool.
+  const members: (MemberOutcome | undefined)[] = [];
   const quarantine: QuarantineEntry[] = [];
   const loadedIds: { id: string; table: string | null }[] = [];
   const seen = new Set<string>();
   const sink = new RowSink(ctx.db);
+  const pool = messagePool(ctx.log);
+  type Waiting = { slot: number; name: string; sha256: string; size: number; deliveryId: string };
+  let batch: { jobs: MessageJob[]; waiting: Waiting[]; bytes: number } = { jobs: [], waiting: [], bytes: 0 };
+  const inFlight: { results: Promise<Examined[]>; waiting: Waiting[] }[] = [];
+  /** Writes the oldest batch's rows and outcomes, in member order. */
+  const settleOldest = async () => {
+    const oldest = inFlight.shift();
+    if (!oldest) return;
+    const results = await oldest.results;
+    for (const [i, w] of oldest.waiting.entries()) {
+      const { outcome, rows, quarantine: q } = results[i] as Examined;
+      await writeRows(ctx.db, outcome.table, rows, sink);
+      quarantine.push(...q);
+      loadedIds.push({ id: w.deliveryId, table: outcome.recordsLoaded > 0 ? (outcome.table ?? null) : null });
+      const { table: _table, ...rest } = outcome;
+      members[w.slot] = { ...rest, memberName: w.name, sha256: w.sha256, size: w.size };
+    }
+  };
+  const dispatch = async () => {
+    if (batch.jobs.length === 0) return;
+    const { jobs, waiting } = batch;
+    batch = { jobs: [], waiting: [], bytes: 0 };
+    const results = pool.examine(file.gemeente, ctx.key, jobs);
+    // Not awaited yet: keep a failure from counting as unhandled while earlier batches are written.
+    results.catch(() => undefined);
+    inFlight.push({ results, waiting });
+    while (inFlight.length > BATCHES_IN_FLIGHT) await settleOldest();
+  };
+  const settleAll = async () => {
+    await dispatch();
+    while (inFlight.length > 0) await settleOldest();
+  };
   // Member quarantine is held back until the zip as a whole is known to be readable.
   const memberCtx: LoadContext = {
     ...ctx,
@@ -268,6 +308,17 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
       }
       seen.add(sha256);
       const deliveryId = ctx.memberDeliveryId(name, sha256);
+      if (size <= XSD_MAX_BYTES) {
+        const bytes = kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept);
+        batch.jobs.push({ bytes, deliveryId, memberName: name });
+        batch.waiting.push({ slot: members.length, name, sha256, size, deliveryId });
+        members.push(undefined);
+        batch.bytes += size;
+        if (batch.jobs.length >= BATCH_MESSAGES || batch.bytes >= BATCH_BYTES) await dispatch();
+        continue;
+      }
+      // Too large to keep: streamed from the zip in this thread, after everything before it.
+      await settleAll();
       const zipRef = zip;
       const currentEntry = entry;
       const outcome = await loadMessage(file, memberCtx, {
@@ -275,19 +326,19 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
         memberName: name,
         size,
         sink,
-        open:
-          size <= XSD_MAX_BYTES
-            ? async function* () {
-                yield* kept;
-              }
-            : async function* () {
-                yield* (await openEntry(zipRef, currentEntry)) as AsyncIterable<Buffer>;
-              },
+        open: async function* () {
+          yield* (await openEntry(zipRef, currentEntry)) as AsyncIterable<Buffer>;
+        },
       });
       loadedIds.push({ id: deliveryId, table: outcome.recordsLoaded > 0 ? (outcome.table ?? null) : null });
-      members.push({ ...outcome, memberName: name, sha256, size });
+      const { table: _table, ...rest } = outcome;
+      members.push({ ...rest, memberName: name, sha256, size });
     }
+    await settleAll();
   } catch (error) {
+    // Batches still out are waited for, so none of their rows arrive after the zip is cleared.
+    const out = inFlight.splice(0);
+    await Promise.allSettled(out.map((b) => b.results));
     if (!(error instanceof ZipRefused)) throw error;
     sink.discard();
     for (const { id, table } of loadedIds) {
@@ -306,12 +357,13 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
   }
 
   await sink.flush();
-  for (const m of members) ctx.recordMember(m);
+  const done = members as MemberOutcome[];
+  for (const m of done) ctx.recordMember(m);
   ctx.quarantine(quarantine);
   const sum = (k: 'recordsRead' | 'recordsLoaded' | 'recordsQuarantined' | 'recordsSkipped') =>
-    members.reduce((n, m) => n + m[k], 0);
-  const troubled = members.filter((m) => m.result === 'afgewezen' || m.result === 'deels_afgewezen').length;
-  const refusedAll = members.length > 0 && members.every((m) => m.result === 'afgewezen');
+    done.reduce((n, m) => n + m[k], 0);
+  const troubled = done.filter((m) => m.result === 'afgewezen' || m.result === 'deels_afgewezen').length;
+  const refusedAll = done.length > 0 && done.every((m) => m.result === 'afgewezen');
   // An archive that carries nothing (empty, or every member refused) is a rejected delivery, not a load.
   const result =
     members.length === 0 || refusedAll ? 'afgewezen' : troubled > 0 ? 'deels_afgewezen' : 'geladen';

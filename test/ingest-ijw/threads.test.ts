@@ -1,0 +1,136 @@
+/**
+ * The iJw messages examined on worker threads give the warehouse exactly what examining them in one thread
+ * gives: the same rows in the same order, the same deliveries and the same quarantine. Runs the compiled
+ * CLI (built once into test-results/threads-dist: worker threads need JavaScript) on a generated region
+ * with its planted faults, once with RIJM_INGEST_WORKERS=0 and once with 2.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerCount } from '../../pipelines/ingest/ijw/pool.js';
+import { query } from '../nightly/helpers.js';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const dist = join(root, 'test-results', 'threads-dist');
+const cli = join(dist, 'pipelines', 'cli.js');
+
+/** Every column but those that name the run or the data directory. */
+const tables: Record<string, string> = {
+  'raw.jw301': '*',
+  'raw.jw305': '*',
+  'raw.jw307': '*',
+  'raw.jw315': '*',
+  'raw.jw323': '*',
+  'meta.quarantine': '*',
+  'meta.deliveries': '* exclude (loaded_at, run_id, archive_path)',
+};
+
+async function ingest(inbox: string, dataDir: string, workers: string) {
+  const env = { ...process.env, RIJM_INGEST_WORKERS: workers };
+  delete env.RIJM_PSEUDONYM_KEY;
+  return run(process.execPath, [cli, 'ingest', '--demo', '--inbox', inbox, '--data-dir', dataDir], {
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  }).catch((error: { code: number; stdout: string; stderr: string }) => {
+    // Exit code 3: loaded, with planted faults rejected.
+    if (error.code !== 3) throw error;
+    return error;
+  });
+}
+
+/**
+ * The table's rows per gemeente in the order they were stored, as JSON text per row. Gemeenten are read
+ * side by side, so only the order within one gemeente is fixed.
+ */
+async function rowsOf(dataDir: string, table: string, columns: string): Promise<string[]> {
+  const rows = await query(
+    join(dataDir, 'warehouse', 'rijm.duckdb'),
+    `select ${columns} from ${table} order by gemeente, rowid`,
+  );
+  return rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+}
+
+describe('iJw messages on worker threads', () => {
+  let dir: string;
+  let single: { stderr: string };
+  let threaded: { stderr: string };
+
+  beforeAll(async () => {
+    // tsc emits even when a module elsewhere does not type-check yet; only the CLI must exist.
+    await run(process.execPath, [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      dist,
+    ]).catch(() => undefined);
+    expect(existsSync(join(dist, 'pipelines', 'ingest', 'ijw', 'worker.js'))).toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 'rijm-threads-'));
+    await run(process.execPath, [
+      cli,
+      'generate',
+      '--out',
+      join(dir, 'inbox'),
+      '--scale',
+      '0.02',
+      '--seed',
+      '7',
+      '--from',
+      '2025',
+      '--to',
+      '2026',
+      '--until',
+      '2026-06-30',
+    ]);
+    cpSync(join(dir, 'inbox'), join(dir, 'inbox-2'), { recursive: true, preserveTimestamps: true });
+    single = await ingest(join(dir, 'inbox'), join(dir, 'one'), '0');
+    threaded = await ingest(join(dir, 'inbox-2'), join(dir, 'two'), '2');
+  }, 300_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses the threads it is given', () => {
+    expect(single.stderr).toContain('"event":"ijw_threads","threads":0');
+    expect(threaded.stderr).toContain('"event":"ijw_threads","threads":2');
+  });
+
+  it.each(Object.entries(tables))('%s is the same, row for row and in order per gemeente', async (table, columns) => {
+    const a = await rowsOf(join(dir, 'one'), table, columns);
+    const b = await rowsOf(join(dir, 'two'), table, columns);
+    expect(a.length).toBe(b.length);
+    expect(b).toEqual(a);
+  });
+
+  it('the region has zips, faults in quarantine and messages spread over many batches', async () => {
+    const [d] = await query<{ zips: bigint; members: bigint; quarantined: bigint }>(
+      join(dir, 'two', 'warehouse', 'rijm.duckdb'),
+      `select count(distinct file_name) filter (where file_name like '%.zip') as zips,
+              count(*) filter (where member_name is not null) as members,
+              (select count(*) from meta.quarantine where member_name is not null) as quarantined
+         from meta.deliveries`,
+    );
+    expect(Number(d?.zips)).toBeGreaterThan(3);
+    expect(Number(d?.members)).toBeGreaterThan(500);
+    expect(Number(d?.quarantined)).toBeGreaterThan(0);
+  });
+});
+
+describe('RIJM_INGEST_WORKERS', () => {
+  it('takes a whole number, and 0 examines in this thread', () => {
+    expect(workerCount({ RIJM_INGEST_WORKERS: '0' })).toBe(0);
+    expect(workerCount({ RIJM_INGEST_WORKERS: '3' })).toBe(3);
+    expect(workerCount({})).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const bad of ['two', '-1', '1.5', '1000']) {
+      expect(() => workerCount({ RIJM_INGEST_WORKERS: bad })).toThrow(/RIJM_INGEST_WORKERS.*whole number/);
+    }
+  });
+});
