@@ -30,7 +30,7 @@ const tables: Record<string, string> = {
 };
 
 async function ingest(inbox: string, dataDir: string, workers: string) {
-  const env = { ...process.env, RIJM_INGEST_WORKERS: workers };
+  const env: NodeJS.ProcessEnv = { ...process.env, RIJM_INGEST_WORKERS: workers };
   delete env.RIJM_PSEUDONYM_KEY;
   return run(process.execPath, [cli, 'ingest', '--demo', '--inbox', inbox, '--data-dir', dataDir], {
     env,
@@ -100,12 +100,15 @@ describe('iJw messages on worker threads', () => {
     expect(threaded.stderr).toContain('"event":"ijw_threads","threads":2');
   });
 
-  it.each(Object.entries(tables))('%s is the same, row for row and in order per gemeente', async (table, columns) => {
-    const a = await rowsOf(join(dir, 'one'), table, columns);
-    const b = await rowsOf(join(dir, 'two'), table, columns);
-    expect(a.length).toBe(b.length);
-    expect(b).toEqual(a);
-  });
+  it.each(Object.entries(tables))(
+    '%s is the same, row for row and in order per gemeente',
+    async (table, columns) => {
+      const a = await rowsOf(join(dir, 'one'), table, columns);
+      const b = await rowsOf(join(dir, 'two'), table, columns);
+      expect(a.length).toBe(b.length);
+      expect(b).toEqual(a);
+    },
+  );
 
   it('the region has zips, faults in quarantine and messages spread over many batches', async () => {
     const [d] = await query<{ zips: bigint; members: bigint; quarantined: bigint }>(
