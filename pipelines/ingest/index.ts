@@ -7,7 +7,8 @@
  * inside one transaction together with the file's quarantine rows and its meta.deliveries record, so a
  * killed run leaves each file either wholly recorded or not at all, and the next run picks it up again.
  * Municipalities are read in parallel (p-limit), each on its own connection; files of one municipality in
- * order of file date, then name.
+ * order of file date, then name. A loader may load in batches (`LoadBatch`, the tabular files): its files
+ * wait in the worker's batch until the next flush, always inside the same transaction as their records.
  */
 import pLimit from 'p-limit';
 import type { Profile } from '../../schemas/profile.js';
@@ -25,6 +26,7 @@ import {
   type GemeenteSummary,
   type IngestSummary,
   type Limits,
+  type LoadBatch,
   type LoadContext,
   type Loader,
   type LoadOutcome,
@@ -184,35 +186,41 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
         try {
           const state = await readFolderState(conn, key);
           await conn.bufferAppends(true);
+          const tally = (outcome: LoadOutcome) => {
+            g.files++;
+            summary.files++;
+            if (outcome.result === 'afgewezen') {
+              g.rejectedFiles++;
+              summary.rejectedFiles++;
+            }
+            g.rowsLoaded += outcome.recordsLoaded;
+            g.rowsQuarantined += outcome.recordsQuarantined;
+            summary.rowsLoaded += outcome.recordsLoaded;
+            summary.rowsQuarantined += outcome.recordsQuarantined;
+          };
+          const batches = new Batches(conn, tally);
           let batchFiles = 0;
           let batchBytes = 0;
           await conn.run('begin transaction');
           try {
             for (const file of files) {
-              const outcome = await ingestFile(conn, file, state, full);
+              const outcome = await ingestFile(conn, file, state, batches, full);
               if (outcome === 'skipped') {
                 summary.skippedFiles++;
                 continue;
               }
-              g.files++;
-              summary.files++;
-              if (outcome.result === 'afgewezen') {
-                g.rejectedFiles++;
-                summary.rejectedFiles++;
-              }
-              g.rowsLoaded += outcome.recordsLoaded;
-              g.rowsQuarantined += outcome.recordsQuarantined;
-              summary.rowsLoaded += outcome.recordsLoaded;
-              summary.rowsQuarantined += outcome.recordsQuarantined;
+              if (outcome !== 'waiting') tally(outcome);
               batchFiles++;
               batchBytes += file.size;
               if (batchFiles >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+                await batches.flush();
                 await conn.run('commit');
                 await conn.run('begin transaction');
                 batchFiles = 0;
                 batchBytes = 0;
               }
             }
+            await batches.flush();
             await conn.run('commit');
           } catch (error) {
             conn.discardAppends();
@@ -228,6 +236,56 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
   return summary;
 }
 
+/**
+ * One worker's open loader batches (see `LoadBatch`) and the files waiting in them. A waiting file's
+ * outcome is recorded when its batch is flushed: before every commit, and before any decision that
+ * depends on whether waiting content was loaded (a later file or zip member with the same bytes).
+ */
+class Batches {
+  readonly #db: Warehouse;
+  readonly #done: (outcome: LoadOutcome) => void;
+  readonly #open = new Map<object, LoadBatch>();
+  #waiting: { deliveryId: string; name: string; finish: (o: LoadOutcome) => Promise<LoadOutcome> }[] = [];
+  /** sha256 of the waiting files. */
+  readonly shas = new Set<string>();
+
+  constructor(db: Warehouse, done: (outcome: LoadOutcome) => void) {
+    this.#db = db;
+    this.#done = done;
+  }
+
+  of(batch: NonNullable<Loader['batch']>): LoadBatch {
+    let open = this.#open.get(batch.group);
+    if (!open) {
+      open = batch.open(this.#db);
+      this.#open.set(batch.group, open);
+    }
+    return open;
+  }
+
+  wait(sha256: string, deliveryId: string, name: string, finish: (o: LoadOutcome) => Promise<LoadOutcome>) {
+    this.shas.add(sha256);
+    this.#waiting.push({ deliveryId, name, finish });
+  }
+
+  /** Loads every waiting file and records each outcome, in the order the files were found. */
+  async flush(): Promise<void> {
+    if (this.#waiting.length === 0) return;
+    const outcomes = new Map<string, LoadOutcome>();
+    for (const open of this.#open.values()) {
+      for (const [id, outcome] of await open.flush()) outcomes.set(id, outcome);
+    }
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    this.shas.clear();
+    for (const w of waiting) {
+      const outcome = outcomes.get(w.deliveryId);
+      if (!outcome) throw new Error(`the loader's batch gave no outcome for ${w.name}`);
+      this.#done(await w.finish(outcome));
+    }
+  }
+}
+
 function refused(reason: string): LoadOutcome {
   return {
     result: 'afgewezen',
@@ -239,17 +297,21 @@ function refused(reason: string): LoadOutcome {
   };
 }
 
-/** Processes one file inside the worker's open batch transaction. */
+/**
+ * Processes one file inside the worker's open batch transaction; `waiting` when its loader batches and
+ * the outcome is recorded at the batch's flush.
+ */
 async function ingestFile(
   db: Warehouse,
   file: FoundFile,
   state: FolderState,
+  batches: Batches,
   opts: IngestOptions & {
     limits: Limits;
     profiles: Map<string, Profile>;
     loaders: Partial<Record<FileType, Loader>>;
   },
-): Promise<LoadOutcome | 'skipped'> {
+): Promise<LoadOutcome | 'skipped' | 'waiting'> {
   const gemeenteCode = file.gemeente?.cbsCode ?? (file.folder || '(inbox)');
   // Processed before and not written since: not read again, not even to hash it.
   if (!file.refusal && state.unchanged.has(unchangedKey(file.name, file.size, file.mtime.getTime()))) {
@@ -336,6 +398,7 @@ async function ingestFile(
       ),
     );
   }
+  if (batches.shas.has(sha256)) await batches.flush();
   const earlier = state.loaded.get(sha256);
   if (earlier !== undefined) {
     return finish({
@@ -391,8 +454,17 @@ async function ingestFile(
         quarantined: m.recordsQuarantined,
         skipped: m.recordsSkipped,
       }),
-    isLoaded: async (memberSha) => state.loaded.has(memberSha),
+    isLoaded: async (memberSha) => {
+      if (batches.shas.has(memberSha)) await batches.flush();
+      return state.loaded.has(memberSha);
+    },
   };
+  if (loader.batch) {
+    const now = await batches.of(loader.batch).add(delivered, ctx);
+    if (now) return finish(now, members, quarantine);
+    batches.wait(sha256, deliveryId, file.name, (outcome) => finish(outcome, members, quarantine));
+    return 'waiting';
+  }
   const outcome = await loader(delivered, ctx);
   return finish(outcome, members, quarantine);
 }

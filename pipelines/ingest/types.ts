@@ -99,7 +99,25 @@ export interface MemberOutcome extends LoadOutcome {
   size: number;
 }
 
-export type Loader = (file: DeliveredFile, ctx: LoadContext) => Promise<LoadOutcome>;
+/**
+ * A loader's batch on one worker connection: files are read into it one by one, and loaded together by
+ * `flush`, so each statement of the rules is planned and run once for many small files. The framework
+ * flushes before every commit, so a batch never spans two transactions.
+ */
+export interface LoadBatch {
+  /** Reads the file into the batch; its outcome when it is decided now (rejected whole), else null. */
+  add(file: DeliveredFile, ctx: LoadContext): Promise<LoadOutcome | null>;
+  /** Loads every file added since the last flush; their outcomes by delivery id. */
+  flush(): Promise<Map<string, LoadOutcome>>;
+}
+
+export type Loader = ((file: DeliveredFile, ctx: LoadContext) => Promise<LoadOutcome>) & {
+  /**
+   * Loading in batches, optional. Loaders with the same `group` share one batch per worker, opened with
+   * `open` on the worker's connection.
+   */
+  batch?: { group: object; open(db: Warehouse): LoadBatch };
+};
 
 export interface GemeenteSummary {
   files: number;

@@ -1,5 +1,5 @@
 /**
- * CSV → the staging view `tab_rows` (line + one VARCHAR per standard column), through DuckDB `read_csv`.
+ * CSV → the batch's staging table (file, line + one VARCHAR per standard column), through DuckDB `read_csv`.
  *
  * The text (already decoded) is scanned once in JS, quote-aware, to find where each record starts: that
  * gives the physical line the user sees (a quoted line break makes a record span lines), finds the
@@ -15,7 +15,7 @@ import type { Profile, TabularFormat } from '../../../schemas/profile.js';
 import { literal } from '../../lib/db.js';
 import { columnSpecs, type TabularType } from './columns.js';
 import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, missingColumnsReason } from './header.js';
-import type { FileRef, Staged } from './stage.js';
+import type { FileRef, Staged, StageTarget } from './stage.js';
 
 const LF = 10;
 const CR = 13;
@@ -153,9 +153,10 @@ function searchHeader(
   return { delimiter, search, header, fields: search.index === undefined ? [] : rows[search.index]! };
 }
 
-/** Reads a decoded CSV text into `tab_rows`; a file without its header is rejected with the reason. */
+/** Reads a decoded CSV text into the batch; a file without its header is rejected with the reason. */
 export async function stageCsv(
   ref: FileRef,
+  target: StageTarget,
   text: string,
   format: TabularFormat,
   type: TabularType,
@@ -191,22 +192,6 @@ export async function stageCsv(
 
   const db = ref.db;
   const columns = [`'l': 'VARCHAR'`, ...fields.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`)].join(', ');
-  const dir = mkdtempSync(join(tmpdir(), 'rijm-csv-'));
-  try {
-    const path = join(dir, 'rows.csv');
-    writeFileSync(path, chunks.join(''), 'utf8');
-    await db.run('drop table if exists tab_rejects; drop table if exists tab_reject_scans');
-    await db.run(
-      `create or replace temp table tab_csv as select * from read_csv(${literal(path)},
-        delim = ${literal(delimiter)}, quote = ${literal(format.quote)}, escape = ${literal(format.quote)},
-        header = false, auto_detect = false, columns = {${columns}}, new_line = '\\n', encoding = 'utf-8',
-        all_varchar = true, strict_mode = true, null_padding = false,
-        store_rejects = true, rejects_table = 'tab_rejects', rejects_scan = 'tab_reject_scans')`,
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
   const positions = found.search.match.positions;
   const select = columnSpecs[type]
     .map((c) => {
@@ -214,18 +199,36 @@ export async function stageCsv(
       return at === undefined ? `null::varchar as ${c.name}` : `c${at} as ${c.name}`;
     })
     .join(', ');
-  await db.run(
-    `create or replace temp view tab_rows as select cast(l as integer) as line, ${select} from tab_csv`,
-  );
+  const dir = mkdtempSync(join(tmpdir(), 'rijm-csv-'));
+  let kept: number;
+  try {
+    const path = join(dir, 'rows.csv');
+    writeFileSync(path, chunks.join(''), 'utf8');
+    // One statement per file: the rows go straight into the batch; the rejects tables are the file's own.
+    const inserted = await db.one<{ Count: number }>(
+      `drop table if exists tab_rejects; drop table if exists tab_reject_scans;
+       insert into ${target.table} select ${target.file}, cast(l as integer) as line, ${select}
+       from read_csv(${literal(path)},
+        delim = ${literal(delimiter)}, quote = ${literal(format.quote)}, escape = ${literal(format.quote)},
+        header = false, auto_detect = false, columns = {${columns}}, new_line = '\\n', encoding = 'utf-8',
+        all_varchar = true, strict_mode = true, null_padding = false,
+        store_rejects = true, rejects_table = 'tab_rejects', rejects_scan = 'tab_reject_scans')`,
+    );
+    kept = Number(inserted?.Count ?? 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   const lineOf = `cast(regexp_extract(csv_line, '^([0-9]+)', 1) as bigint)`;
-  const tally = await db.one<{ rejects: number; rejected: number; kept: number }>(
-    `select (select count(*) from tab_rejects) as rejects,
-            (select count(distinct ${lineOf}) from tab_rejects) as rejected,
-            (select count(*) from tab_csv) as kept`,
-  );
+  const written = lines.length - (unterminated === undefined ? 0 : 1);
+  // Every line kept (the usual file): nothing was rejected, and the rejects need no query.
+  const tally =
+    kept === written
+      ? { rejects: 0, rejected: 0 }
+      : await db.one<{ rejects: number; rejected: number }>(
+          `select count(*) as rejects, count(distinct ${lineOf}) as rejected from tab_rejects`,
+        );
   const rejected = Number(tally?.rejected ?? 0);
-  const kept = Number(tally?.kept ?? 0);
   const counts = `regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+) Found: ([0-9]+)', ['e', 'f'])`;
   // Only when DuckDB rejected lines: an insert of nothing still costs a plan and a scan per file.
   if (Number(tally?.rejects ?? 0) > 0) {
@@ -257,7 +260,6 @@ export async function stageCsv(
       'Een aanhalingsteken wordt niet afgesloten: de rest van het bestand is als één waarde gelezen.',
     );
   }
-  const written = lines.length - lost;
   if (kept + rejected !== written) {
     // Rows DuckDB neither kept nor rejected: quarantined by line, so nothing is lost unseen.
     await db.run('create or replace temp table tab_lines (line integer)');
@@ -267,13 +269,14 @@ export async function stageCsv(
     );
     const missing = await db.all<{ line: number }>(
       `select line from tab_lines
-       except select cast(l as integer) from tab_csv
+       except select line from ${target.table} where file = ${target.file}
        except select ${lineOf} from tab_rejects order by line`,
     );
     for (const m of missing) {
       await insertLineFault(ref, m.line, 'regel_onleesbaar', 'De regel kan niet gelezen worden.');
     }
     lost += missing.length;
+    await db.run('drop table tab_lines');
   }
   return { ok: true, rowsRead: lines.length, quarantinedBefore: rejected + lost };
 }

@@ -1,16 +1,17 @@
 /**
- * The row rules of delivery.md §3.2/§3.3, in bulk SQL over `tab_rows`: every value is trimmed, mapped
- * through the profile's codeMaps, typed and checked (`tab_checked`); each fault becomes a row of
- * `tab_faults` with its line, column, value (never personal data), rule and plain-Dutch reason. Rows
- * without faults are loaded, the others quarantined (one entry per fault, the row counted once).
+ * The row rules of delivery.md §3.2/§3.3, in bulk SQL over a batch of staged rows (of one or more files,
+ * each row with its file's number in the batch and its line): every value is trimmed, mapped through the
+ * profile's codeMaps, typed and checked (`tab_checked`); each fault becomes a row of `tab_faults` with its
+ * file, line, column, value (never personal data), rule and plain-Dutch reason. Rows without faults are
+ * loaded, the others quarantined (one entry per fault, the row counted once).
  */
 import type { DateFormat, Profile, TabularFormat } from '../../../schemas/profile.js';
+import type { Warehouse } from '../../lib/db.js';
 import { literal } from '../../lib/db.js';
 import { elfproefSql } from '../../lib/elfproef.js';
 import type { SecretKey } from '../../lib/pseudonym.js';
 import { pseudonymise } from '../../lib/pseudonym.js';
 import { type ColumnSpec, columnSpecs, padsToTwoDigits, type TabularType } from './columns.js';
-import type { FileRef } from './stage.js';
 
 const dateFormats: Record<DateFormat, { regex: string; strptime: string }> = {
   'dd-mm-jjjj': { regex: '[0-9]{2}-[0-9]{2}-[0-9]{4}', strptime: '%d-%m-%Y' },
@@ -104,7 +105,7 @@ const amountExample: Record<TabularFormat['decimal'], string> = { comma: '1.234,
 /** The rows of `tab_checked` for which `condition` holds, as faults of column `c`. */
 function fault(c: ColumnSpec, condition: string, rule: string, reason: string, withValue = true): string {
   const value = !withValue ? 'null::varchar' : c.personal ? literal(`[${c.name}]`) : r(c);
-  return `select line, v_toewijzingnummer as record_key, '${c.name}' as col, ${value} as value, '${rule}' as rule,
+  return `select file, line, v_toewijzingnummer as record_key, '${c.name}' as col, ${value} as value, '${rule}' as rule,
     ${reason} as reason from tab_checked where ${condition}`;
 }
 
@@ -243,18 +244,18 @@ type Codelists = Map<string, string[]>;
 /** Per connection: ref.codelijsten does not change while an ingest runs, and every file needs it. */
 const codelistCache = new WeakMap<object, Promise<Codelists>>();
 
-function readCodelists(ref: FileRef): Promise<Codelists> {
-  let lists = codelistCache.get(ref.db);
+function readCodelists(db: Warehouse): Promise<Codelists> {
+  let lists = codelistCache.get(db);
   if (!lists) {
-    lists = queryCodelists(ref);
-    codelistCache.set(ref.db, lists);
-    lists.catch(() => codelistCache.delete(ref.db));
+    lists = queryCodelists(db);
+    codelistCache.set(db, lists);
+    lists.catch(() => codelistCache.delete(db));
   }
   return lists;
 }
 
-async function queryCodelists(ref: FileRef): Promise<Codelists> {
-  const rows = await ref.db.all<{ codelijst: string; code: string }>(
+async function queryCodelists(db: Warehouse): Promise<Codelists> {
+  const rows = await db.all<{ codelijst: string; code: string }>(
     'select codelijst, code from ref.codelijsten order by codelijst, code',
   );
   const lists: Codelists = new Map();
@@ -263,26 +264,29 @@ async function queryCodelists(ref: FileRef): Promise<Codelists> {
 }
 
 /**
- * Builds `tab_checked` from `tab_rows` (normalised v_ and typed p_ values per row), and `tab_faults`
- * with one row per fault: each rule is a filtered scan, which is far cheaper than building a list per row.
+ * Builds `tab_checked` from the staged rows of `source` (file, line and one VARCHAR per standard column;
+ * normalised v_ and typed p_ values per row), and `tab_faults` with one row per fault: each rule is a
+ * filtered scan, which is far cheaper than building a list per row. `gemeente`: the inbox folder's.
  */
 export async function checkRows(
-  ref: FileRef,
+  db: Warehouse,
+  source: string,
+  gemeente: string,
   type: TabularType,
   format: TabularFormat,
   profile: Profile,
 ): Promise<void> {
   const specs = columnSpecs[type];
-  const codelists = await readCodelists(ref);
-  const faults = [...specs.flatMap((c) => faultsOf(c, format, ref.gemeente)), ...crossFaults(type)];
-  await ref.db.run(`create or replace temp table tab_checked as
+  const codelists = await readCodelists(db);
+  const faults = [...specs.flatMap((c) => faultsOf(c, format, gemeente)), ...crossFaults(type)];
+  await db.run(`create or replace temp table tab_checked as
     with trimmed as (
-      select line, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')} from tab_rows
+      select file, line, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')} from ${source}
     ), normalised as (
       select *, ${specs.map((c) => `${normalisedSql(c, profile)} as ${v(c)}`).join(', ')} from trimmed
     )
-    select *, ${specs.map((c) => `${parsedSql(c, format, codelists)} as ${p(c)}`).join(', ')} from normalised`);
-  await ref.db.run(`create or replace temp table tab_faults as ${faults.join('\nunion all\n')}`);
+    select *, ${specs.map((c) => `${parsedSql(c, format, codelists)} as ${p(c)}`).join(', ')} from normalised;
+    create or replace temp table tab_faults as ${faults.join('\nunion all\n')}`);
 }
 
 /** The raw table's columns and the tab_checked expression that fills each. */
@@ -333,28 +337,32 @@ export interface RowCounts {
 /**
  * Quarantines the faulty rows of `tab_checked` and loads the others into raw.<type>, with the BSN
  * replaced by its pseudonym (the distinct BSNs are pseudonymised in JS and joined as a mapping table).
+ * `files` (the table `tab_batch_files`: file, delivery_id, gemeente, file_name, file_date) gives each
+ * file's delivery; the counts are per file of the batch (a file without rows is not in them).
  */
 export async function storeRows(
-  ref: FileRef,
+  db: Warehouse,
   type: TabularType,
   key: SecretKey,
-  fileDate: string | null,
-): Promise<RowCounts> {
-  const db = ref.db;
-  const counts = await db.one<{ loaded: number; quarantined: number }>(
-    `select (select count(*) from tab_checked) - count(distinct line) as loaded, count(distinct line) as quarantined
-     from tab_faults`,
+): Promise<Map<number, RowCounts>> {
+  const perFile = await db.all<{ file: number; loaded: number; quarantined: number }>(
+    `select c.file, c.n - coalesce(f.bad, 0) as loaded, coalesce(f.bad, 0) as quarantined
+     from (select file, count(*) as n from tab_checked group by file) c
+     left join (select file, count(distinct line) as bad from tab_faults group by file) f using (file)`,
+  );
+  const counts = new Map(
+    perFile.map((c) => [Number(c.file), { loaded: Number(c.loaded), quarantined: Number(c.quarantined) }]),
   );
   // Most files have no faults: a statement that would insert nothing still costs a plan and a scan.
-  if (Number(counts?.quarantined ?? 0) > 0) {
+  if ([...counts.values()].some((c) => c.quarantined > 0)) {
     await db.run(
       `insert into meta.quarantine
-       select $1, $2, $3, null, line, null, col, value, rule, reason, record_key from tab_faults`,
-      [ref.deliveryId, ref.gemeente, ref.fileName],
+       select b.delivery_id, b.gemeente, b.file_name, null, line, null, col, value, rule, reason, record_key
+       from tab_faults join tab_batch_files b using (file)`,
     );
   }
   const bsns = await db.all<{ bsn: string }>(
-    'select distinct v_bsn as bsn from tab_checked anti join tab_faults using (line)',
+    'select distinct v_bsn as bsn from tab_checked anti join tab_faults using (file, line)',
   );
   await db.run('create or replace temp table tab_pseudonyms (bsn varchar, client_id varchar)');
   if (bsns.length > 0) {
@@ -366,10 +374,10 @@ export async function storeRows(
   const columns = rawColumns[type];
   await db.run(
     `insert into raw.${type} (delivery_id, line, file_date, ${columns.map(([c]) => c).join(', ')})
-     select $1, line, $2::date, ${columns.map(([, e]) => e).join(', ')}
-     from tab_checked t anti join tab_faults f using (line) join tab_pseudonyms m on m.bsn = t.v_bsn`,
-    [ref.deliveryId, fileDate],
+     select b.delivery_id, line, b.file_date::date, ${columns.map(([, e]) => e).join(', ')}
+     from tab_checked t anti join tab_faults f using (file, line) join tab_pseudonyms m on m.bsn = t.v_bsn
+       join tab_batch_files b using (file);
+     drop table tab_pseudonyms; drop table tab_faults; drop table tab_checked`,
   );
-  await db.run('drop table tab_pseudonyms; drop table tab_faults');
-  return { loaded: Number(counts?.loaded ?? 0), quarantined: Number(counts?.quarantined ?? 0) };
+  return counts;
 }

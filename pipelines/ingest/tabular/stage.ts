@@ -1,7 +1,7 @@
 /**
- * What reading a tabular file (CSV or XLSX) hands to the row rules: the staging view or table
- * `tab_rows` on the file's connection, with `line` and one VARCHAR per standard column of the type
- * (NULL when the file lacks the column), or the reason the file is rejected whole.
+ * What reading a tabular file (CSV or XLSX) hands to the row rules: its rows in the batch's staging
+ * table on the file's connection, with the file's number in the batch, `line` and one VARCHAR per
+ * standard column of the type (NULL when the file lacks the column), or the reason it is rejected whole.
  */
 import type { Warehouse } from '../../lib/db.js';
 
@@ -11,6 +11,12 @@ export interface FileRef {
   deliveryId: string;
   gemeente: string;
   fileName: string;
+}
+
+/** Where a file's rows are staged: the batch's table, under the file's number in the batch. */
+export interface StageTarget {
+  table: string;
+  file: number;
 }
 
 export type Staged =
