@@ -56,7 +56,7 @@ Options:
       } finally {
         db.close();
       }
-      const where = out ?? publishDirectory(layout, target, 'exports', runId);
+      const where = out ?? (await publishDirectory(layout, target, 'exports', runId));
       if (lock) clearWork(layout);
       ctx.out.write(
         `Exported ${summary.tables.length} mart(s) and ${summary.csvFiles} CSV file(s) to ${where}\n`,

@@ -19,6 +19,7 @@
  */
 import {
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
   fsyncSync,
@@ -31,6 +32,7 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RijmError } from '../lib/errors.js';
 import type { DataLayout } from '../lib/paths.js';
@@ -65,24 +67,60 @@ export function syncPath(path: string): void {
   }
 }
 
-function syncTree(dir: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) syncTree(path);
-    else syncPath(path);
+async function syncPathAsync(path: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return;
   }
-  syncPath(dir);
+  try {
+    await handle.sync();
+  } catch {
+    // As in syncPath: a directory that refuses fsync still renames atomically.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How many fsyncs are in flight at once (the exports are some two thousand small files). */
+const SYNC_CONCURRENCY = 16;
+
+/**
+ * Flushes every file and folder under `dir`, and `dir` itself, to disk; resolves when all are flushed.
+ * One fsync after the other costs about a millisecond each on a journalled file system; many in flight
+ * let the file system commit them together, so a tree of exports takes a fraction of that.
+ */
+async function syncTree(dir: string): Promise<void> {
+  const paths: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else paths.push(path);
+    }
+    paths.push(folder);
+  };
+  walk(dir);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) await syncPathAsync(paths[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, paths.length) }, worker));
 }
 
 /**
  * Copies the working warehouse (and its WAL, which the copy replays when opened) into the run's work
- * folder. Returns false when there is no working warehouse yet (the first run starts empty).
+ * folder. Returns false when there is no working warehouse yet (the first run starts empty). Where the
+ * file system can (XFS, Btrfs) the copy is a reflink: its own file, copy-on-write, made in an instant;
+ * elsewhere it is an ordinary copy.
  */
 export function copyWorkingWarehouse(layout: DataLayout, target: string): boolean {
   mkdirSync(dirname(target), { recursive: true });
   if (!existsSync(layout.warehouse)) return false;
-  copyFileSync(layout.warehouse, target);
-  if (existsSync(`${layout.warehouse}.wal`)) copyFileSync(`${layout.warehouse}.wal`, `${target}.wal`);
+  copyFileSync(layout.warehouse, target, constants.COPYFILE_FICLONE);
+  if (existsSync(`${layout.warehouse}.wal`))
+    copyFileSync(`${layout.warehouse}.wal`, `${target}.wal`, constants.COPYFILE_FICLONE);
   return true;
 }
 
@@ -143,17 +181,17 @@ function currentTarget(link: string): string | undefined {
  * Publishes one folder on its own (`rijm export`): moves it in as a new version, swaps the link, and
  * removes versions older than the previous one.
  */
-export function publishDirectory(
+export async function publishDirectory(
   layout: DataLayout,
   source: string,
   name: 'reports' | 'exports',
   runId: string,
-): string {
+): Promise<string> {
   const versions = join(layout.published, versionsDir);
   mkdirSync(versions, { recursive: true });
   const version = `${name}-${runId}`;
   renameSync(source, join(versions, version));
-  syncTree(join(versions, version));
+  await syncTree(join(versions, version));
   const link = join(layout.published, name);
   const previous = currentTarget(link);
   swapLink(link, join(versionsDir, version));
@@ -188,7 +226,7 @@ export async function publish(
   const files: Array<[string, string]> = [];
   const pubWarehouse = join(pub, publishedNames.warehouse);
   const tmpWarehouse = tempName(pubWarehouse, staged.runId);
-  copyFileSync(staged.warehouse, tmpWarehouse);
+  copyFileSync(staged.warehouse, tmpWarehouse, constants.COPYFILE_FICLONE);
   syncPath(tmpWarehouse);
   files.push([tmpWarehouse, pubWarehouse]);
   for (const [source, name] of [
@@ -210,7 +248,7 @@ export async function publish(
     if (!source) continue;
     const version = `${name}-${staged.runId}`;
     renameSync(source, join(versions, version));
-    syncTree(join(versions, version));
+    await syncTree(join(versions, version));
     const link = join(pub, name);
     links.push([link, join(versionsDir, version), currentTarget(link)]);
   }
