@@ -255,8 +255,9 @@ export async function loadZip(file: DeliveredFile, ctx: LoadContext): Promise<Lo
       let size = 0;
       const maxMember = Math.max(entry.compressedSize, 1) * maxCompressionRatio;
       try {
-        if (inMemory && entry.compressionMethod === 8) {
-          // One chunk, the whole member: the limits below see the same bytes a stream would give.
+        if (entry.compressionMethod === 8 && (inMemory || entry.compressedSize <= XSD_MAX_BYTES)) {
+          // One chunk, the whole member (read from the file when the zip is too large to hold): the
+          // limits below see the same bytes a stream would give.
           const remaining = maxUnpackedBytes - unpacked;
           const whole = inflateMember(await rawEntry(zip, entry), entry, Math.min(maxMember, remaining));
           if (whole === null) {
