@@ -2,7 +2,8 @@
  * `buildModels`: builds every SQL model of `sql/` into the warehouse (staging → core → marts, in the
  * order their references demand), documents each table and column with COMMENT ON, and runs the data
  * tests. All of it happens in one transaction: a failing model or data test throws a RijmError and
- * leaves the warehouse as it was.
+ * leaves the warehouse as it was. The nightly run, which builds a copy it discards on failure, leaves the
+ * transaction out (`atomic: false`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,12 @@ export interface BuildOptions {
   clock: () => Date;
   /** The folder holding macros/, staging/, core/, marts/ (default: the project's `sql/`). */
   sqlDir?: string;
+  /**
+   * Build in one transaction, so a failure leaves the warehouse as it was (default). The nightly run
+   * turns it off: it builds a copy of the warehouse that it throws away when the build fails, and one
+   * transaction over every model costs it several seconds at commit.
+   */
+  atomic?: boolean;
 }
 
 export interface BuildSummary {
@@ -91,11 +98,13 @@ async function buildModel(db: Warehouse, model: Model): Promise<number> {
     if (unknown.length) parts.push(`"-- @column" for columns the model does not have: ${unknown.join(', ')}`);
     throw new RijmError(`${model.file}: ${parts.join('; ')}`);
   }
-  await db.run(`comment on table ${target} is ${literal(`${model.description} Grain: ${model.grain}`)}`);
+  // One round trip for the table's comments instead of one per column.
+  const comments = [`comment on table ${target} is ${literal(`${model.description} Grain: ${model.grain}`)}`];
   for (const column of actual) {
     const text = model.columns.get(column.toLowerCase())!;
-    await db.run(`comment on column ${target}.${ident(column)} is ${literal(text)}`);
+    comments.push(`comment on column ${target}.${ident(column)} is ${literal(text)}`);
   }
+  await db.run(comments.join(';\n'));
   const count = await db.one<{ n: number }>(`select count(*)::bigint as n from ${target}`);
   return count?.n ?? 0;
 }
@@ -175,8 +184,9 @@ function describeFailures(failures: TestFailure[]): string {
 }
 
 /**
- * Builds every model in dependency order and runs the data tests, in one transaction. Throws a
- * RijmError (and changes nothing) when a model, its documentation or a data test fails.
+ * Builds every model in dependency order and runs the data tests, in one transaction unless
+ * `atomic: false`. Throws a RijmError (and, in the transaction, changes nothing) when a model, its
+ * documentation or a data test fails.
  */
 export async function buildModels(db: Warehouse, opts: BuildOptions): Promise<BuildSummary> {
   const dir = opts.sqlDir ?? defaultSqlDir;
@@ -185,7 +195,7 @@ export async function buildModels(db: Warehouse, opts: BuildOptions): Promise<Bu
   checkTestReferences(models);
   opts.log.info('build_start', { models: models.length, peildatum: given ?? 'berekend' });
 
-  return await db.transaction(async () => {
+  const build = async (): Promise<BuildSummary> => {
     for (const layer of LAYERS) await db.run(`create schema if not exists ${ident(layer)}`);
     await loadMacros(db, dir);
     // The run's inputs, bound as parameters; core.peildatum reads them.
@@ -214,5 +224,6 @@ export async function buildModels(db: Warehouse, opts: BuildOptions): Promise<Bu
     };
     opts.log.info('build_done', { models: built.length, tests: run, peildatum: summary.peildatum });
     return summary;
-  });
+  };
+  return opts.atomic === false ? await build() : await db.transaction(build);
 }

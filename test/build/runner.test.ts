@@ -93,6 +93,36 @@ describe('the model runner', () => {
     }
   });
 
+  it('without the transaction (atomic: false) builds the same models and still fails on a broken one', async () => {
+    const dir = sqlTree({
+      'core/goed.sql': model('select 1 as x', ['x']),
+      'core/ook.sql': model('select x + 1 as y from core.goed', ['y']),
+    });
+    const db = await Warehouse.open(':memory:');
+    try {
+      const summary = await buildModels(db, { log: memoryLogger(clock), clock, sqlDir: dir, atomic: false });
+      expect(summary.models).toEqual([
+        { name: 'core.goed', rows: 1 },
+        { name: 'core.ook', rows: 1 },
+      ]);
+      expect(await db.all('select y from core.ook')).toEqual([{ y: 2 }]);
+      expect(await db.one("select comment from duckdb_columns() where table_name = 'ook'")).toEqual({
+        comment: 'The y.',
+      });
+    } finally {
+      db.close();
+    }
+    const broken = sqlTree({ 'core/stuk.sql': model('select geen_kolom', ['geen_kolom']) });
+    const db2 = await Warehouse.open(':memory:');
+    try {
+      await expect(
+        buildModels(db2, { log: memoryLogger(clock), clock, sqlDir: broken, atomic: false }),
+      ).rejects.toThrow(/core\/stuk\.sql: model core\.stuk failed/);
+    } finally {
+      db2.close();
+    }
+  });
+
   it('refuses a model with an undocumented column', async () => {
     const dir = sqlTree({ 'core/a.sql': model('select 1 as x, 2 as y', ['x']) });
     await expect(build(dir)).rejects.toThrow(/core\/a\.sql: columns without "-- @column": y/);
