@@ -68,6 +68,11 @@ const LABELS: Record<string, string> = {
   exports: 'exports (Parquet, Arrow, CSV)',
   nightly_full: 'nightly: full run from empty',
   nightly_usual: 'nightly: the usual night',
+  'nightly_full.ingest': 'full run: its ingest step',
+  'nightly_full.build': 'full run: its build step',
+  'nightly_full.reports': 'full run: its reports step',
+  'nightly_full.exports': 'full run: its exports step',
+  'nightly_full.publish': 'full run: its publish step',
 };
 
 const GROWTH_STEPS = [
@@ -230,7 +235,19 @@ export function evaluateTargets(results: Results): Target[] {
   return targets;
 }
 
-/** Time ratio ÷ scale ratio from the smallest to the largest scale measured (1 = linear). */
+/** The steps of a full nightly run, from its log, as growth keys (`nightly_full.ingest` …). */
+const NIGHTLY_STEPS = ['ingest', 'build', 'reports', 'exports', 'publish'];
+
+function stepTime(r: ScaleResult, key: string): number | undefined {
+  const [step, inner] = key.split('.');
+  if (!step) return undefined;
+  return inner ? r.steps[step]?.steps?.[inner] : wallOf(r.steps[step]);
+}
+
+/**
+ * Time ratio ÷ scale ratio from the smallest to the largest scale measured (1 = linear), per step measured
+ * at both: the separate steps, and the steps of the full nightly run.
+ */
 export function growth(
   results: Results,
 ): { from: number; to: number; slopes: Record<string, number> } | undefined {
@@ -239,9 +256,9 @@ export function growth(
   const hi = sorted[sorted.length - 1];
   if (!lo || !hi || lo === hi) return undefined;
   const slopes: Record<string, number> = {};
-  for (const key of GROWTH_STEPS) {
-    const a = wallOf(lo.steps[key]);
-    const b = wallOf(hi.steps[key]);
+  for (const key of [...GROWTH_STEPS, ...NIGHTLY_STEPS.map((n) => `nightly_full.${n}`)]) {
+    const a = stepTime(lo, key);
+    const b = stepTime(hi, key);
     if (a && b) slopes[key] = b / a / (hi.scale / lo.scale);
   }
   return { from: lo.scale, to: hi.scale, slopes };
