@@ -236,7 +236,6 @@ async function separateSteps(
   say(`scale ${scale}: reports`);
   const reports = await node('report', cli, ['report', '--pdf', 'no', '--data-dir', data], [0]);
   steps.reports = figure(reports);
-
 }
 
 async function benchScale(scale: number, steps: Record<string, StepFigure>): Promise<ScaleResult> {
