@@ -1,19 +1,21 @@
 /**
  * CSV → the batch's staging table (file, line + one VARCHAR per standard column), through DuckDB `read_csv`.
  *
- * The text (already decoded) is scanned once in JS, quote-aware, to find where each record starts: that
- * gives the physical line the user sees (a quoted line break makes a record span lines), finds the
+ * The text is decoded and scanned as a stream, once, in JS, quote-aware, to find where each record starts:
+ * that gives the physical line the user sees (a quoted line break makes a record span lines), finds the
  * header below title rows, detects the delimiter, and normalises CR-only and CRLF line ends. Each data
- * record is written to a scratch UTF-8 file with its line number as an extra first field, so rows that
- * `read_csv` keeps and rows it rejects (`store_rejects`) both carry their line. A record whose quote is
- * never closed swallows the rest of the file; it is quarantined here, as DuckDB would drop it silently.
+ * record is written, as it is found, to a scratch UTF-8 file with its line number as an extra first field,
+ * so rows that `read_csv` keeps and rows it rejects (`store_rejects`) both carry their line, and a large
+ * file is never held whole. A record whose quote is never closed swallows the rest of the file; it is
+ * quarantined here, as DuckDB would drop it silently.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile, TabularFormat } from '../../../schemas/profile.js';
 import { literal } from '../../lib/db.js';
 import { columnSpecs, type TabularType } from './columns.js';
+import { decodeFile, type TextSink } from './decode.js';
 import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, missingColumnsReason } from './header.js';
 import type { FileRef, Staged, StageTarget } from './stage.js';
 
@@ -124,6 +126,11 @@ interface HeaderFound {
   /** The header record. */
   header: RecordSpan | undefined;
   fields: string[];
+  /**
+   * The search ended on a record whose line end is in `text`: more text after it cannot change the
+   * result (with less, a record cut at the end of `text` may have been taken for a whole one).
+   */
+  complete: boolean;
 }
 
 function searchHeader(
@@ -135,11 +142,15 @@ function searchHeader(
 ): HeaderFound {
   const blank = blankPattern(delimiter);
   const spans: RecordSpan[] = [];
+  let complete = false;
   scanRecords(text, delimiter, format.quote, (r) => {
     if (format.headerRow !== undefined ? r.line <= format.headerRow : true) {
       if (!blank.test(text.slice(r.start, r.end))) spans.push(r);
     }
-    return format.headerRow !== undefined ? r.line < format.headerRow : spans.length < HEADER_SEARCH_ROWS;
+    const more =
+      format.headerRow !== undefined ? r.line < format.headerRow : spans.length < HEADER_SEARCH_ROWS;
+    if (!more) complete = r.end < text.length;
+    return more;
   });
   const rows = spans.map((r) => splitFields(text.slice(r.start, r.end), delimiter, format.quote));
   const search = findHeader(
@@ -150,74 +161,345 @@ function searchHeader(
     format.headerRow,
   );
   const header = search.index === undefined ? undefined : spans[search.index];
-  return { delimiter, search, header, fields: search.index === undefined ? [] : rows[search.index]! };
+  return {
+    delimiter,
+    search,
+    header,
+    fields: search.index === undefined ? [] : rows[search.index]!,
+    complete,
+  };
 }
 
-/** Reads a decoded CSV text into the batch; a file without its header is rejected with the reason. */
+/**
+ * `scanRecords` over text that arrives in chunks: the same records, lines and verdicts as scanning the
+ * whole text at once. A record is handed on as soon as its line end is seen.
+ */
+export class RecordScanner {
+  readonly #d: number;
+  readonly #q: number;
+  readonly #onRecord: (record: string, line: number, unterminated: boolean) => boolean | undefined;
+  /** The current record's text from earlier chunks. */
+  #parts: string[] = [];
+  /** A record has begun (any character since the last line end). */
+  #open = false;
+  #line: number;
+  #startLine: number;
+  #inQuotes = false;
+  #fieldStart = true;
+  /** The previous chunk ended on a CR ending a record: an LF first in this chunk belongs to it. */
+  #afterCr = false;
+  /** The previous chunk ended on a CR inside quotes: an LF first in this chunk is not another line. */
+  #afterQuotedCr = false;
+  /** The previous chunk ended on a quote inside quotes: doubled or closing, as the next one says. */
+  #afterQuote = false;
+  #stopped = false;
+
+  constructor(
+    delimiter: string,
+    quote: string,
+    firstLine: number,
+    onRecord: (record: string, line: number, unterminated: boolean) => boolean | undefined,
+  ) {
+    this.#d = delimiter.charCodeAt(0);
+    this.#q = quote.charCodeAt(0);
+    this.#line = firstLine;
+    this.#startLine = firstLine;
+    this.#onRecord = onRecord;
+  }
+
+  #emit(text: string, unterminated: boolean): void {
+    const record = this.#parts.length === 0 ? text : this.#parts.join('') + text;
+    this.#parts = [];
+    this.#open = false;
+    if (this.#onRecord(record, this.#startLine, unterminated) === false) this.#stopped = true;
+  }
+
+  write(text: string): void {
+    const n = text.length;
+    if (this.#stopped || n === 0) return;
+    const d = this.#d;
+    const q = this.#q;
+    let i = 0;
+    let start = 0;
+    if (this.#afterCr) {
+      this.#afterCr = false;
+      if (text.charCodeAt(0) === LF) i = start = 1;
+    } else if (this.#afterQuotedCr) {
+      this.#afterQuotedCr = false;
+      this.#open = true;
+      if (text.charCodeAt(0) === LF) i = 1;
+    } else if (this.#afterQuote) {
+      this.#afterQuote = false;
+      this.#open = true;
+      if (text.charCodeAt(0) === q) i = 1;
+      else this.#inQuotes = false;
+    }
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (this.#inQuotes) {
+        this.#open = true;
+        if (c === q) {
+          if (i + 1 === n) this.#afterQuote = true;
+          else if (text.charCodeAt(i + 1) === q) i++;
+          else this.#inQuotes = false;
+        } else if (c === LF) this.#line++;
+        else if (c === CR) {
+          this.#line++;
+          if (i + 1 === n) this.#afterQuotedCr = true;
+          else if (text.charCodeAt(i + 1) === LF) i++;
+        }
+        i++;
+        continue;
+      }
+      if (c === LF || c === CR) {
+        this.#emit(text.slice(start, i), false);
+        if (this.#stopped) return;
+        this.#line++;
+        if (c === CR && i + 1 === n) this.#afterCr = true;
+        i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+        start = i;
+        this.#startLine = this.#line;
+        this.#fieldStart = true;
+        continue;
+      }
+      this.#open = true;
+      if (c === q && this.#fieldStart) this.#inQuotes = true;
+      this.#fieldStart = c === d;
+      i++;
+    }
+    if (start < n) {
+      this.#parts.push(text.slice(start));
+      this.#open = true;
+    }
+  }
+
+  /** The end of the text: the last record, when it has no line end. */
+  end(): void {
+    if (this.#stopped || !this.#open) return;
+    // A quote as the very last character closes its value.
+    if (this.#afterQuote) this.#inQuotes = false;
+    this.#emit('', this.#inQuotes);
+  }
+}
+
+/** Line numbers, packed: a file of millions of rows needs its lines only when DuckDB lost one. */
+class LineList {
+  #values = new Uint32Array(1024);
+  length = 0;
+  push(line: number): void {
+    if (this.length === this.#values.length) {
+      const grown = new Uint32Array(this.#values.length * 2);
+      grown.set(this.#values);
+      this.#values = grown;
+    }
+    this.#values[this.length++] = line;
+  }
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = 0; i < this.length; i++) yield this.#values[i]!;
+  }
+}
+
+/** Writes text to a file in large pieces. */
+class TextFile {
+  readonly #path: string;
+  #fd: number;
+  #pending: string[] = [];
+  #pendingLength = 0;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#fd = openSync(path, 'w');
+  }
+
+  write(text: string): void {
+    this.#pending.push(text);
+    this.#pendingLength += text.length;
+    if (this.#pendingLength >= 1024 * 1024) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length > 0) writeSync(this.#fd, this.#pending.join(''), null, 'utf8');
+    this.#pending = [];
+    this.#pendingLength = 0;
+  }
+
+  /** Empties the file. */
+  truncate(): void {
+    this.close();
+    this.#fd = openSync(this.#path, 'w');
+  }
+
+  close(): void {
+    this.#pending = [];
+    this.#pendingLength = 0;
+    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#fd = -1;
+  }
+}
+
+/**
+ * The decoded text of a CSV, as it arrives: the start is kept until the header is found (for each
+ * delimiter tried, in order), then each data record goes to the scratch file.
+ */
+class CsvStager implements TextSink {
+  readonly #format: TabularFormat;
+  readonly #type: TabularType;
+  readonly #profile: Profile;
+  readonly #file: TextFile;
+  #prefix = '';
+  #searchedAt = 0;
+  #scanner: RecordScanner | undefined;
+  found: HeaderFound | undefined;
+  /** Why the file has no header, once the search is over. */
+  missing: string | undefined;
+  lines = new LineList();
+  unterminated: number | undefined;
+
+  constructor(format: TabularFormat, type: TabularType, profile: Profile, path: string) {
+    this.#format = format;
+    this.#type = type;
+    this.#profile = profile;
+    this.#file = new TextFile(path);
+  }
+
+  write(text: string): void {
+    if (this.#scanner) {
+      this.#scanner.write(text);
+      return;
+    }
+    if (this.missing !== undefined) return;
+    this.#prefix += text;
+    // Searched again each time the start has doubled: a header far down costs linear time, not quadratic.
+    if (this.#prefix.length >= 2 * this.#searchedAt) this.#search(false);
+  }
+
+  #search(atEnd: boolean): void {
+    this.#searchedAt = this.#prefix.length;
+    const format = this.#format;
+    const candidates = format.delimiter === 'detect' ? [';', ',', '\t'] : [format.delimiter];
+    const tries: HeaderFound[] = [];
+    for (const d of candidates) {
+      const t = searchHeader(this.#prefix, d, format, this.#type, this.#profile);
+      if (!t.complete && !atEnd) return;
+      tries.push(t);
+      if (t.header) break;
+    }
+    const found = tries.find((t) => t.header !== undefined);
+    const prefix = this.#prefix;
+    this.#prefix = '';
+    if (!found?.header) {
+      const best = [...tries].sort(
+        (a, b) => a.search.match.missing.length - b.search.match.missing.length,
+      )[0]!;
+      this.missing = missingColumnsReason(best.search, this.#type, format.headerRow, 'regel');
+      return;
+    }
+    this.found = found;
+    const { delimiter, header } = found;
+    const blank = blankPattern(delimiter);
+    this.#scanner = new RecordScanner(delimiter, format.quote, header.line, (record, line, unterminated) => {
+      if (blank.test(record)) return true;
+      this.lines.push(line);
+      if (unterminated) {
+        this.unterminated = line;
+        return false;
+      }
+      this.#file.write(`${line}${delimiter}${/\r/.test(record) ? record.replace(/\r\n?/g, '\n') : record}\n`);
+      return true;
+    });
+    this.#scanner.write(prefix.slice(header.end));
+  }
+
+  /** The end of the text. */
+  end(): void {
+    if (!this.#scanner && this.missing === undefined) this.#search(true);
+    this.#scanner?.end();
+    this.#file.flush();
+  }
+
+  reset(): void {
+    this.#prefix = '';
+    this.#searchedAt = 0;
+    this.#scanner = undefined;
+    this.found = undefined;
+    this.missing = undefined;
+    this.lines = new LineList();
+    this.unterminated = undefined;
+    this.#file.truncate();
+  }
+
+  close(): void {
+    this.#file.close();
+  }
+}
+
+/**
+ * Reads a CSV file into the batch: decoded (see `decodeFile`) and scanned as a stream. A file that cannot
+ * be decoded, is blank, or has no header is rejected with the reason.
+ */
 export async function stageCsv(
   ref: FileRef,
   target: StageTarget,
-  text: string,
+  path: string,
   format: TabularFormat,
   type: TabularType,
   profile: Profile,
 ): Promise<Staged> {
-  const candidates = format.delimiter === 'detect' ? [';', ',', '\t'] : [format.delimiter];
-  const tries = candidates.map((d) => searchHeader(text, d, format, type, profile));
-  const found = tries.find((t) => t.header !== undefined);
-  if (!found?.header) {
-    const best = [...tries].sort((a, b) => a.search.match.missing.length - b.search.match.missing.length)[0]!;
-    return { ok: false, reason: missingColumnsReason(best.search, type, format.headerRow, 'regel') };
-  }
-  const { delimiter, header, fields } = found;
-  const blank = blankPattern(delimiter);
-  const chunks: string[] = [];
-  const lines: number[] = [];
-  let unterminated: number | undefined;
-  scanRecords(text.slice(header.end), delimiter, format.quote, (r) => {
-    const record = text.slice(header.end + r.start, header.end + r.end);
-    const line = header.line + r.line - 1;
-    if (blank.test(record)) return true;
-    lines.push(line);
-    if (r.unterminated) {
-      unterminated = line;
-      return false;
+  const dir = mkdtempSync(join(tmpdir(), 'rijm-csv-'));
+  try {
+    const rows = join(dir, 'rows.csv');
+    const stager = new CsvStager(format, type, profile, rows);
+    let decoded: Awaited<ReturnType<typeof decodeFile>>;
+    try {
+      decoded = await decodeFile(path, format.encoding, stager);
+      if (decoded.ok) stager.end();
+    } finally {
+      stager.close();
     }
-    chunks.push(`${line}${delimiter}${/\r/.test(record) ? record.replace(/\r\n?/g, '\n') : record}\n`);
-    return true;
-  });
+    if (!decoded.ok) return { ok: false, reason: decoded.reason };
+    if (decoded.blank) return { ok: false, reason: 'leeg bestand: er staat niets in' };
+    if (!stager.found?.header) return { ok: false, reason: stager.missing ?? 'geen kopregel gevonden' };
+    return await loadRows(ref, target, rows, format.quote, stager, type);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The scratch file of data records → the batch's table, with every line accounted for. */
+async function loadRows(
+  ref: FileRef,
+  target: StageTarget,
+  path: string,
+  quote: string,
+  read: { found?: HeaderFound; lines: LineList; unterminated: number | undefined },
+  type: TabularType,
+): Promise<Staged> {
+  const { delimiter, header, fields, search } = read.found!;
+  const { lines, unterminated } = read;
   if (lines.length === 0) {
-    return { ok: false, reason: `alleen een kopregel (regel ${header.line}), geen gegevensregels` };
+    return { ok: false, reason: `alleen een kopregel (regel ${header!.line}), geen gegevensregels` };
   }
 
   const db = ref.db;
   const columns = [`'l': 'VARCHAR'`, ...fields.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`)].join(', ');
-  const positions = found.search.match.positions;
+  const positions = search.match.positions;
   const select = columnSpecs[type]
     .map((c) => {
       const at = positions.get(c.name);
       return at === undefined ? `null::varchar as ${c.name}` : `c${at} as ${c.name}`;
     })
     .join(', ');
-  const dir = mkdtempSync(join(tmpdir(), 'rijm-csv-'));
-  let kept: number;
-  try {
-    const path = join(dir, 'rows.csv');
-    writeFileSync(path, chunks.join(''), 'utf8');
-    // One statement per file: the rows go straight into the batch; the rejects tables are the file's own.
-    const inserted = await db.one<{ Count: number }>(
-      `drop table if exists tab_rejects; drop table if exists tab_reject_scans;
+  // One statement per file: the rows go straight into the batch; the rejects tables are the file's own.
+  const inserted = await db.one<{ Count: number }>(
+    `drop table if exists tab_rejects; drop table if exists tab_reject_scans;
        insert into ${target.table} select ${target.file}, cast(l as integer) as line, ${select}
        from read_csv(${literal(path)},
-        delim = ${literal(delimiter)}, quote = ${literal(format.quote)}, escape = ${literal(format.quote)},
+        delim = ${literal(delimiter)}, quote = ${literal(quote)}, escape = ${literal(quote)},
         header = false, auto_detect = false, columns = {${columns}}, new_line = '\\n', encoding = 'utf-8',
         all_varchar = true, strict_mode = true, null_padding = false,
         store_rejects = true, rejects_table = 'tab_rejects', rejects_scan = 'tab_reject_scans')`,
-    );
-    kept = Number(inserted?.Count ?? 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  );
+  const kept = Number(inserted?.Count ?? 0);
 
   const lineOf = `cast(regexp_extract(csv_line, '^([0-9]+)', 1) as bigint)`;
   const written = lines.length - (unterminated === undefined ? 0 : 1);
@@ -265,7 +547,7 @@ export async function stageCsv(
     await db.run('create or replace temp table tab_lines (line integer)');
     await db.appendRows(
       'tab_lines',
-      lines.filter((l) => l !== unterminated).map((l) => [l]),
+      [...lines].filter((l) => l !== unterminated).map((l) => [l]),
     );
     const missing = await db.all<{ line: number }>(
       `select line from tab_lines

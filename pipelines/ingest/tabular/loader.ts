@@ -3,7 +3,7 @@
  * CSV or XLSX, read as the gemeente's profile says, checked row by row in bulk SQL, pseudonymised into
  * raw.<type>, faulty rows in meta.quarantine. Rows read = loaded + quarantined, for every file.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import yauzl from 'yauzl';
 import type { Profile, TabularFormat } from '../../../schemas/profile.js';
 import type { Warehouse } from '../../lib/db.js';
@@ -11,7 +11,6 @@ import type { SecretKey } from '../../lib/pseudonym.js';
 import type { DeliveredFile, Limits, LoadBatch, LoadContext, Loader, LoadOutcome } from '../types.js';
 import { columnSpecs, type TabularType } from './columns.js';
 import { stageCsv } from './csv.js';
-import { decodeText } from './decode.js';
 import { formatFor, profileFor } from './header.js';
 import { checkRows, type RowCounts, storeRows } from './rules.js';
 import type { FileRef, Staged } from './stage.js';
@@ -29,6 +28,17 @@ function rejected(reason: string, recordsRead = 0): LoadOutcome {
 }
 
 type Container = 'xlsx' | 'csv' | { refused: string };
+
+/** The first bytes of a file (fewer when it is shorter), enough for `sniffContainer`. */
+function readHead(path: string): Buffer {
+  const head = Buffer.alloc(8);
+  const fd = openSync(path, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** What the bytes are, whatever the name says: a zip (XLSX), an old binary Office file, or text. */
 export function sniffContainer(bytes: Buffer, name: string): Container {
@@ -163,20 +173,21 @@ export class TabularBatch implements LoadBatch {
     this.#key = ctx.key;
     const profile = profileFor(file.gemeente, ctx.profile);
     const format = formatFor(profile, type);
-    const bytes = readFileSync(file.path);
-    if (bytes.length === 0) return rejected('leeg bestand: er staat niets in');
+    // The first bytes say what the file is; only a workbook is read whole (a CSV is streamed).
+    const head = readHead(file.path);
+    if (head.length === 0) return rejected('leeg bestand: er staat niets in');
     const ref: FileRef = {
       db: this.#db,
       deliveryId: file.deliveryId,
       gemeente: file.gemeente.cbsCode,
       fileName: file.name,
     };
-    const container = sniffContainer(bytes, file.name);
+    const container = sniffContainer(head, file.name);
     let staged: Staged;
     let group: Group;
     const number = this.#waiting.length;
     if (container === 'xlsx') {
-      const bomb = await workbookOverLimits(bytes, ctx.limits);
+      const bomb = await workbookOverLimits(readFileSync(file.path), ctx.limits);
       if (bomb) return rejected(bomb);
       staged = await stageXlsx(ref, file.path, format, type, profile);
       group = await this.#group(type, format, profile, ref.gemeente);
@@ -186,11 +197,8 @@ export class TabularBatch implements LoadBatch {
         );
       }
     } else if (container === 'csv') {
-      const decoded = decodeText(bytes, format.encoding);
-      if (!decoded.ok) return rejected(decoded.reason);
-      if (decoded.text.trim() === '') return rejected('leeg bestand: er staat niets in');
       group = await this.#group(type, format, profile, ref.gemeente);
-      staged = await stageCsv(ref, { table: group.table, file: number }, decoded.text, format, type, profile);
+      staged = await stageCsv(ref, { table: group.table, file: number }, file.path, format, type, profile);
     } else {
       return rejected(container.refused);
     }
