@@ -1,7 +1,7 @@
 /**
- * Runs one step as its own process and measures its wall time and peak resident memory: through
- * `/usr/bin/time` when the machine has it, else through ./peak.js, which runs the step in this child and
- * writes its own `process.resourceUsage().maxRSS` when it exits. Output goes to log files, never memory.
+ * Runs one step as its own process and measures its wall time, CPU time and peak resident memory:
+ * through `/usr/bin/time` when the machine has it, else through ./peak.js, which runs the step in this
+ * child and writes its own `process.resourceUsage()` figures when it exits. Output goes to log files, never memory.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +13,8 @@ export interface Measured {
   wallMs: number;
   /** Peak resident set size in MiB, or null when it could not be read. */
   peakRssMb: number | null;
+  /** CPU time (user + system, all threads) in ms, or null when it could not be read. */
+  cpuMs: number | null;
   exitCode: number;
   stdoutPath: string;
   stderrPath: string;
@@ -23,7 +25,7 @@ const peakScript = join(dirname(fileURLToPath(import.meta.url)), 'peak.js');
 
 /** How memory is measured on this machine, for the report. */
 export function memoryMethod(): string {
-  return existsSync(TIME) ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS in the child';
+  return existsSync(TIME) ? '/usr/bin/time -f %M' : 'process.resourceUsage() in the child';
 }
 
 /**
@@ -43,7 +45,7 @@ export async function measureNode(
   rmSync(peakPath, { force: true });
   const node = [...(opts.nodeArgs ?? []), script, ...args];
   const [cmd, argv] = existsSync(TIME)
-    ? [TIME, ['-f', '%M', '-o', peakPath, process.execPath, ...node]]
+    ? [TIME, ['-f', '%M %U %S', '-o', peakPath, process.execPath, ...node]]
     : [process.execPath, [...(opts.nodeArgs ?? []), peakScript, script, ...args]];
   const out = openSync(stdoutPath, 'w');
   const err = openSync(stderrPath, 'w');
@@ -63,15 +65,24 @@ export async function measureNode(
     const tail = readFileSync(stderrPath, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`bench step ${name} exited with ${exitCode}:\n${tail}`);
   }
-  return { wallMs, peakRssMb: readPeak(peakPath), exitCode, stdoutPath, stderrPath };
+  return { wallMs, ...readPeak(peakPath), exitCode, stdoutPath, stderrPath };
 }
 
-/** KiB as `/usr/bin/time %M` and `maxRSS` both report it, as MiB. */
-function readPeak(path: string): number | null {
-  if (!existsSync(path)) return null;
+/**
+ * The last line of the peak file: `KiB user-seconds system-seconds`, as `/usr/bin/time -f '%M %U %S'` and
+ * peak.js both write it; memory as MiB, CPU as ms.
+ */
+export function readPeak(path: string): { peakRssMb: number | null; cpuMs: number | null } {
+  if (!existsSync(path)) return { peakRssMb: null, cpuMs: null };
   const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const kib = Number(lines[lines.length - 1]);
-  return Number.isFinite(kib) && kib > 0 ? Math.round((kib / 1024) * 10) / 10 : null;
+  const [kib, user, system] = (lines[lines.length - 1] ?? '').trim().split(/\s+/).map(Number);
+  const peak =
+    kib !== undefined && Number.isFinite(kib) && kib > 0 ? Math.round((kib / 1024) * 10) / 10 : null;
+  const cpu =
+    user !== undefined && system !== undefined && Number.isFinite(user) && Number.isFinite(system)
+      ? Math.round((user + system) * 1000)
+      : null;
+  return { peakRssMb: peak, cpuMs: cpu };
 }
 
 /** The JSON log lines of a step's stderr (other lines are skipped). */

@@ -1,6 +1,7 @@
 /**
  * `node dist/bench/peak.js <script> [args]`: runs `script` in this process and, when it exits, writes
- * the process's peak resident memory (KiB, `process.resourceUsage().maxRSS`) to `RIJM_BENCH_PEAK_FILE`.
+ * the process's peak resident memory (KiB, `process.resourceUsage().maxRSS`) and its user and system CPU
+ * seconds to `RIJM_BENCH_PEAK_FILE`.
  * Used by the benchmark where `/usr/bin/time` is missing.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,10 @@ if (!script) {
 }
 const target = process.env.RIJM_BENCH_PEAK_FILE;
 process.on('exit', () => {
-  if (target) writeFileSync(target, `${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  if (target) {
+    writeFileSync(target, `${usage.maxRSS} ${usage.userCPUTime / 1e6} ${usage.systemCPUTime / 1e6}\n`);
+  }
 });
 process.argv = [process.argv[0] ?? 'node', resolve(script), ...args];
 await import(pathToFileURL(resolve(script)).href);

@@ -8,6 +8,8 @@
 export interface StepFigure {
   wallMs: number;
   peakRssMb: number | null;
+  /** CPU time of the process (user + system, all threads); above the wall time when threads share work. */
+  cpuMs?: number | null;
   rows?: number;
   messages?: number;
   bytes?: number;
@@ -124,15 +126,15 @@ function scaleTable(r: ScaleResult): string[] {
       `${r.loadavg.join(' / ')} when it ended.`,
     '',
     ...(r.error ? [`**The run stopped early:** ${r.error}`, ''] : []),
-    '| step | wall s | peak RSS MB | rows | messages | MB in | throughput |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| step | wall s | CPU s | peak RSS MB | rows | messages | MB in | throughput |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const [key, label] of Object.entries(LABELS)) {
     const f = r.steps[key];
     if (!f) continue;
     const wall = f.extrapolatedWallMs ? `${s(f.extrapolatedWallMs)}*` : s(f.wallMs);
     lines.push(
-      `| ${label.replace(/^ {2}/, '↳ ')} | ${wall} | ${f.peakRssMb ?? '–'} | ${n(f.rows)} | ${n(f.messages)} | ${mb(f.bytes)} | ${throughput(f)} |`,
+      `| ${label.replace(/^ {2}/, '↳ ')} | ${wall} | ${f.cpuMs ? s(f.cpuMs) : '–'} | ${f.peakRssMb ?? '–'} | ${n(f.rows)} | ${n(f.messages)} | ${mb(f.bytes)} | ${throughput(f)} |`,
     );
   }
   const notes = Object.entries(r.steps)
@@ -271,9 +273,11 @@ export function renderMarkdown(results: Results, notes: string): string {
     '',
     'Written by `make bench` (`node dist/bench/run.js --scale 1`, or `--scales 1,2,5,10`); the figures are',
     'also in `bench/results.json`. Every step runs as its own process; wall time is the whole process',
-    `(Node start-up included), peak memory is its peak resident set (${m.memoryMethod}). The baselines run`,
-    'in the same bench run on the same bytes, so their ratios hold even on a busy machine where the absolute',
-    'times do not. Scale 1 is about the real region over eight years.',
+    `(Node start-up included), CPU time is user + system of all its threads (above the wall time when the`,
+    `iJw worker threads share the work), peak memory is its peak resident set (${m.memoryMethod}). The`,
+    'baselines run in the same bench run on the same bytes, so their ratios hold even on a busy machine',
+    'where the absolute times do not. Scale 1 is about the real region over eight years; larger scales may',
+    'be measured with `--nightly-only` (the two nightly runs and their steps).',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, DuckDB node-api ${m.duckdb}.`,
     `Scales measured: ${results.scales.map((r) => r.scale).join(', ')}.`,

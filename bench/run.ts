@@ -84,7 +84,7 @@ function sum(files: RegionFile[]): { files: number; bytes: number } {
 }
 
 function figure(m: Measured, extra: Partial<StepFigure> = {}): StepFigure {
-  return { wallMs: Math.round(m.wallMs), peakRssMb: m.peakRssMb, ...extra };
+  return { wallMs: Math.round(m.wallMs), peakRssMb: m.peakRssMb, cpuMs: m.cpuMs, ...extra };
 }
 
 /** Rows loaded and quarantined from the `totaal` line of the ingest summary. */
