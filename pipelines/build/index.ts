@@ -75,7 +75,7 @@ async function loadMacros(db: Warehouse, dir: string): Promise<void> {
   }
 }
 
-async function buildModel(db: Warehouse, model: Model): Promise<number> {
+async function buildModel(db: Warehouse, model: Model, inTransaction: boolean): Promise<number> {
   const target = `${ident(model.layer)}.${ident(model.table)}`;
   try {
     await db.run(`create or replace table ${target} as\n${model.sql}\n`);
@@ -98,13 +98,15 @@ async function buildModel(db: Warehouse, model: Model): Promise<number> {
     if (unknown.length) parts.push(`"-- @column" for columns the model does not have: ${unknown.join(', ')}`);
     throw new RijmError(`${model.file}: ${parts.join('; ')}`);
   }
-  // One round trip for the table's comments instead of one per column.
+  // One round trip for the table's comments instead of one per column; outside the build's transaction
+  // they get one of their own, so they commit (and flush the log) once instead of once per column.
   const comments = [`comment on table ${target} is ${literal(`${model.description} Grain: ${model.grain}`)}`];
   for (const column of actual) {
     const text = model.columns.get(column.toLowerCase())!;
     comments.push(`comment on column ${target}.${ident(column)} is ${literal(text)}`);
   }
-  await db.run(comments.join(';\n'));
+  if (inTransaction) await db.run(comments.join(';\n'));
+  else await db.transaction(() => db.run(comments.join(';\n')));
   const count = await db.one<{ n: number }>(`select count(*)::bigint as n from ${target}`);
   return count?.n ?? 0;
 }
@@ -205,7 +207,7 @@ export async function buildModels(db: Warehouse, opts: BuildOptions): Promise<Bu
     );
     const built: BuildSummary['models'] = [];
     for (const model of models) {
-      const rows = await buildModel(db, model);
+      const rows = await buildModel(db, model, opts.atomic !== false);
       built.push({ name: model.name, rows });
       opts.log.debug('model_built', { model: model.name, rows });
     }

@@ -147,6 +147,7 @@ export async function buildResearchFile(db: Warehouse, options: ResearchOptions)
   }
 
   const summary: ResearchSummary = { tables: [], clients };
+  const comments: string[] = [];
   await db.run(`attach ${literal(path)} as rijm_onderzoek`);
   try {
     for (const schema of researchSchemas)
@@ -168,15 +169,18 @@ export async function buildResearchFile(db: Warehouse, options: ResearchOptions)
         `create table ${target} as select ${select.join(', ')} from ${ident(schema)}.${ident(table)} t ${joins.join(' ')}`,
       );
       const comment = tableComments.get(name) || `${name} (geen beschrijving in het model)`;
-      await db.run(`comment on table ${target} is ${literal(comment)}`);
+      comments.push(`comment on table ${target} is ${literal(comment)}`);
       for (const c of kept) {
         const kind = rekeyedColumns[c.column_name];
         const text = kind ? rekeyComment[kind] : c.comment || '(geen beschrijving in het model)';
-        await db.run(`comment on column ${target}.${ident(c.column_name)} is ${literal(text)}`);
+        comments.push(`comment on column ${target}.${ident(c.column_name)} is ${literal(text)}`);
       }
       const rows = (await db.one<{ n: number }>(`select count(*) as n from ${target}`))?.n ?? 0;
       summary.tables.push({ table: name, rows });
     }
+    // Every comment in one statement list and one transaction: each on its own would commit, and flush
+    // the file's log to disk, some three hundred times.
+    await db.transaction(() => db.run(comments.join(';\n')));
     writeFileSync(options.dictionaryPath, await dataDictionary(db, 'rijm_onderzoek', options));
     await db.run('checkpoint rijm_onderzoek');
   } finally {
