@@ -182,11 +182,16 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     const index = STEPS.indexOf(name) + 1;
     ctx.progress?.(`[${index}/${STEPS.length}] ${name} …`);
     const t0 = clock().getTime();
+    const cpu0 = process.cpuUsage();
     log.info('step_start', { runId, step: name });
     const counts = await fn();
     const ms = clock().getTime() - t0;
+    // CPU time of the whole process (DuckDB's threads and the ingest's workers included): steadier than
+    // wall time on a busy machine, so a slow step can be told apart from a busy one.
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     result.steps.push({ step: name, ms, counts });
-    log.info('step_done', { runId, step: name, ms, ...counts });
+    log.info('step_done', { runId, step: name, ms, cpuMs, ...counts });
     ctx.progress?.(`[${index}/${STEPS.length}] ${name} klaar in ${(ms / 1000).toFixed(1)} s`);
     await pause(name);
     return counts;
