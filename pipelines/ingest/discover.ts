@@ -57,12 +57,15 @@ export function fileDateFromName(name: string): string | null {
   return null;
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, hidden: string[]): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
+    if (entry.name.startsWith('.')) {
+      hidden.push(full);
+      continue;
+    }
+    if (entry.isDirectory()) out.push(...walk(full, hidden));
     else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
   }
   return out;
@@ -70,9 +73,16 @@ function walk(dir: string): string[] {
 
 /**
  * Lists every delivered file, sorted per folder by file date then name (the order later deliveries
- * replace earlier ones). Throws when the inbox itself does not exist.
+ * replace earlier ones). Throws when the inbox itself does not exist. Names starting with a dot (uploads
+ * still in progress, system files such as .DS_Store) are not deliveries: their paths, relative to the
+ * inbox, go to `hidden` so the run can say it passed them by.
  */
-export function discoverInbox(inbox: string, profiles: Map<string, Profile> = new Map()): FoundFile[] {
+export function discoverInbox(
+  inbox: string,
+  profiles: Map<string, Profile> = new Map(),
+  hidden: string[] = [],
+): FoundFile[] {
+  const hiddenHere: string[] = [];
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(inbox, { withFileTypes: true });
@@ -83,8 +93,11 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
   }
   const found: FoundFile[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
     const full = join(inbox, entry.name);
+    if (entry.name.startsWith('.')) {
+      hiddenHere.push(full);
+      continue;
+    }
     if (entry.isFile() || entry.isSymbolicLink()) {
       const st = lstatSync(full);
       found.push({
@@ -103,7 +116,7 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
     if (!entry.isDirectory()) continue;
     const gemeente = /^GM[0-9]{4}$/.test(entry.name) ? gemeenteByCbsCode(entry.name) : undefined;
     const profile = gemeente ? profiles.get(gemeente.cbsCode) : undefined;
-    const files = walk(full).map((path): FoundFile => {
+    const files = walk(full, hiddenHere).map((path): FoundFile => {
       const name = relative(full, path).split(sep).join('/');
       const st = lstatSync(path);
       return {
@@ -123,6 +136,7 @@ export function discoverInbox(inbox: string, profiles: Map<string, Profile> = ne
     files.sort((a, b) => order(a.fileDate ?? '', b.fileDate ?? '') || order(a.name, b.name));
     found.push(...files);
   }
+  for (const path of hiddenHere) hidden.push(relative(inbox, path).split(sep).join('/'));
   return found;
 }
 

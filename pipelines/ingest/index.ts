@@ -168,7 +168,16 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
   };
   const profiles = opts.profiles ?? loadProfiles();
   const loaders = opts.loaders ?? defaultLoaders;
-  const found = discoverInbox(opts.inbox, profiles);
+  const hidden: string[] = [];
+  const found = discoverInbox(opts.inbox, profiles, hidden);
+  if (hidden.length > 0) {
+    // Not deliveries (uploads in progress, system files), but never passed by unseen.
+    opts.log.warn('hidden_files_skipped', {
+      count: hidden.length,
+      files: hidden.slice(0, 50),
+      reason: 'namen die met een punt beginnen worden niet ingelezen (upload bezig of systeembestand)',
+    });
+  }
   const byFolder = new Map<string, FoundFile[]>();
   for (const f of found) byFolder.set(f.folder, [...(byFolder.get(f.folder) ?? []), f]);
 

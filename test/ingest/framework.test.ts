@@ -201,6 +201,26 @@ describe('ingestInbox (framework)', () => {
     expect(d?.archive_path).toBeNull();
   });
 
+  it('passes files and folders whose names start with a dot by, and says so in the log', async () => {
+    writeFileSync(join(inbox, 'GM0193', 'uitkomsten_20260101.csv'), 'a\n');
+    writeFileSync(join(inbox, 'GM0193', '.uitkomsten_20260102.csv.part'), 'a\n');
+    mkdirSync(join(inbox, 'GM0193', '.upload'));
+    writeFileSync(join(inbox, 'GM0193', '.upload', 'uitkomsten_20260103.csv'), 'a\n');
+    writeFileSync(join(inbox, '.DS_Store'), 'x');
+    const log = memoryLogger();
+    const summary = await run({ log });
+    expect(summary.files).toBe(1);
+    const warned = log.records.filter((r) => r.event === 'hidden_files_skipped');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 'warn', count: 3 });
+    expect([...(warned[0]?.files as string[])].sort()).toEqual([
+      '.DS_Store',
+      'GM0193/.uitkomsten_20260102.csv.part',
+      'GM0193/.upload',
+    ]);
+    expect(await db.all("select 1 from meta.deliveries where file_name like '.%'")).toEqual([]);
+  });
+
   it('rolls a file back whole when its loader fails, and the next run loads it', async () => {
     writeFileSync(join(inbox, 'GM0193', 'uitkomsten_20260101.csv'), 'throw\nb\n');
     await expect(run()).rejects.toThrow('loader failure');
