@@ -213,7 +213,7 @@ describe('ingestInbox (framework)', () => {
     const warned = log.records.filter((r) => r.event === 'hidden_files_skipped');
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatchObject({ level: 'warn', count: 3 });
-    expect([...(warned[0]?.files as string[])].sort()).toEqual([
+    expect([...((warned[0]?.files ?? []) as string[])].sort()).toEqual([
       '.DS_Store',
       'GM0193/.uitkomsten_20260102.csv.part',
       'GM0193/.upload',
