@@ -32,7 +32,7 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { copyFile, type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RijmError } from '../lib/errors.js';
 import type { DataLayout } from '../lib/paths.js';
@@ -222,12 +222,16 @@ export async function publish(
     );
   }
 
-  // Stage beside the final places, under names no reader opens.
+  // Stage beside the final places, under names no reader opens. The copy of the warehouse is written
+  // and flushed while the other files and folders are flushed; all of it is on disk before any rename.
   const files: Array<[string, string]> = [];
   const pubWarehouse = join(pub, publishedNames.warehouse);
   const tmpWarehouse = tempName(pubWarehouse, staged.runId);
-  copyFileSync(staged.warehouse, tmpWarehouse, constants.COPYFILE_FICLONE);
-  syncPath(tmpWarehouse);
+  const warehouseCopied = copyFile(staged.warehouse, tmpWarehouse, constants.COPYFILE_FICLONE).then(() =>
+    syncPathAsync(tmpWarehouse),
+  );
+  // Settled at once, so a failure elsewhere never leaves it as an unhandled rejection.
+  warehouseCopied.catch(() => undefined);
   files.push([tmpWarehouse, pubWarehouse]);
   for (const [source, name] of [
     [staged.research, publishedNames.research],
@@ -252,6 +256,7 @@ export async function publish(
     const link = join(pub, name);
     links.push([link, join(versionsDir, version), currentTarget(link)]);
   }
+  await warehouseCopied;
   syncPath(versions);
   syncPath(pub);
   await pause('staged');
