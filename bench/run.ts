@@ -36,6 +36,7 @@ const { values } = parseArgs({
     doc: { type: 'string' },
     'node-rows': { type: 'string', default: '20000' },
     'nightly-only': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -51,6 +52,7 @@ if (values.help) {
   --node-rows N     rows the csv-parse baseline inserts before it is extrapolated (default 20000)
   --nightly-only    per scale only the full nightly run and the usual night (with each step's time
                     from their logs): enough for the growth and the scale-10 target, in a third of the time
+  --render          measure nothing: write the table again from the results file and bench/notes.md
 `);
   process.exit(0);
 }
@@ -414,7 +416,19 @@ function formatOutputs(...paths: string[]): void {
   }
 }
 
+function notesText(): string {
+  const notesPath = join(root, 'bench', 'notes.md');
+  return existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
+}
+
 const earlier = readResults();
+if (values.render) {
+  if (!earlier) fail(`--render: no results to render in ${resultsPath}`);
+  writeAtomic(docPath, renderMarkdown(earlier, notesText()));
+  formatOutputs(docPath);
+  say(`written ${docPath}`);
+  process.exit(0);
+}
 const byScale = new Map<number, ScaleResult>((earlier?.scales ?? []).map((s) => [s.scale, s]));
 for (const scale of scales) {
   const steps: Record<string, StepFigure> = {};
@@ -433,9 +447,7 @@ for (const scale of scales) {
     scales: [...byScale.values()].sort((a, b) => a.scale - b.scale),
   };
   writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  const notesPath = join(root, 'bench', 'notes.md');
-  const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
-  writeAtomic(docPath, renderMarkdown(results, notes));
+  writeAtomic(docPath, renderMarkdown(results, notesText()));
   formatOutputs(resultsPath, docPath);
   say(`scale ${scale}: written ${resultsPath} and ${docPath}`);
 }
