@@ -42,9 +42,23 @@ const plainConverter: DuckDBValueConverter<unknown> = (value, type, converter) =
 
 export interface OpenOptions {
   readOnly?: boolean;
-  /** DuckDB memory limit, e.g. `'2GB'`. */
+  /** DuckDB memory limit, e.g. `'2GB'`; default `RIJM_DUCKDB_MEMORY_LIMIT`, else DuckDB's (80 % of RAM). */
   memoryLimit?: string;
   threads?: number;
+}
+
+/**
+ * The memory limit for DuckDB from `RIJM_DUCKDB_MEMORY_LIMIT` (e.g. `2GB`, `1500MB`), or undefined when
+ * unset. DuckDB otherwise takes up to 80 % of the machine's memory for its buffers, spilling to disk
+ * beyond its limit.
+ */
+export function memoryLimitFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.RIJM_DUCKDB_MEMORY_LIMIT?.trim();
+  if (!value) return undefined;
+  if (!/^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
+    throw new RijmError(`RIJM_DUCKDB_MEMORY_LIMIT: expected an amount such as 2GB or 1500MB, got "${value}"`);
+  }
+  return value;
 }
 
 export class Warehouse {
@@ -77,7 +91,8 @@ export class Warehouse {
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
     const config: Record<string, string> = {};
     if (options.readOnly) config.access_mode = 'READ_ONLY';
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const memoryLimit = options.memoryLimit ?? memoryLimitFromEnv();
+    if (memoryLimit) config.memory_limit = memoryLimit;
     if (options.threads) config.threads = String(options.threads);
     if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
     try {

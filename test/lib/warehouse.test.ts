@@ -1,5 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { memoryLimitFromEnv, Warehouse } from '../../pipelines/lib/db.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+
+describe('RIJM_DUCKDB_MEMORY_LIMIT', () => {
+  it('caps the memory DuckDB takes for its buffers', async () => {
+    expect(memoryLimitFromEnv({ RIJM_DUCKDB_MEMORY_LIMIT: '1500MB' })).toBe('1500MB');
+    expect(memoryLimitFromEnv({})).toBeUndefined();
+    const db = await Warehouse.open(':memory:', {
+      memoryLimit: memoryLimitFromEnv({ RIJM_DUCKDB_MEMORY_LIMIT: '1.5GiB' }),
+    });
+    try {
+      const row = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
+      expect(row?.v).toMatch(/^1\.[45][0-9]* GiB$/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses what is not an amount, naming the variable', () => {
+    for (const bad of ['2', 'lots', '2 GB extra', '-1GB']) {
+      expect(() => memoryLimitFromEnv({ RIJM_DUCKDB_MEMORY_LIMIT: bad })).toThrow(
+        /RIJM_DUCKDB_MEMORY_LIMIT: expected an amount/,
+      );
+    }
+  });
+});
 
 describe('openWarehouse', () => {
   it('creates meta, raw and ref schemas with the full reference data', async () => {
