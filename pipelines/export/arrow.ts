@@ -9,7 +9,6 @@
  * string once.
  */
 import { writeFileSync } from 'node:fs';
-import { DuckDBTypeId, type DuckDBValueConverter, type JS, JSDuckDBValueConverter } from '@duckdb/node-api';
 import {
   Bool,
   type DataType,
@@ -26,29 +25,11 @@ import {
   type Vector,
   vectorFromArray,
 } from 'apache-arrow';
-import type { Warehouse } from '../lib/db.js';
+import { plainConverter, type Warehouse } from '../lib/db.js';
 
 type ColumnType = {
   column_name: string;
   column_type: string;
-};
-
-/** Values as `Warehouse.all` gives them: DATE as `YYYY-MM-DD`, integers as numbers up to 2^53. */
-const plainConverter: DuckDBValueConverter<unknown> = (value, type, converter) => {
-  if (value === null) return null;
-  switch (type.typeId) {
-    case DuckDBTypeId.DATE:
-      return String(value);
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.UHUGEINT: {
-      const n = value as bigint;
-      return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n;
-    }
-    default:
-      return JSDuckDBValueConverter(value, type, converter as unknown as DuckDBValueConverter<JS>);
-  }
 };
 
 /**

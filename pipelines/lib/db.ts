@@ -23,7 +23,8 @@ import { RijmError } from './errors.js';
 export type SqlValue = string | number | bigint | boolean | null | Date;
 export type Row = Record<string, unknown>;
 
-const plainConverter: DuckDBValueConverter<unknown> = (value, type, converter) => {
+/** Values as `Warehouse.all` gives them: DATE as `YYYY-MM-DD`, integers as numbers up to 2^53. */
+export const plainConverter: DuckDBValueConverter<unknown> = (value, type, converter) => {
   if (value === null) return null;
   switch (type.typeId) {
     case DuckDBTypeId.DATE:
