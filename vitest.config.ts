@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/helpers/run-id.ts'],
     env: { TZ: 'Europe/Amsterdam' },
   },
 });

@@ -6,20 +6,20 @@
  * test/nightly/kill.test.ts. Runs in CI or with RIJM_SLOW_TESTS=1 (it compiles the CLI and ingests the
  * inbox several times).
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRegion } from '../../pipelines/generate/region.js';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { dataLayout } from '../../pipelines/lib/paths.js';
+import { compiledDir, compileProject } from '../helpers/compile.js';
 
 const slow = Boolean(process.env.CI) || process.env.RIJM_SLOW_TESTS === '1';
-const root = join(import.meta.dirname, '..', '..');
-const dist = join(root, 'test-results', 'hardening-dist');
+const _root = join(import.meta.dirname, '..', '..');
+const dist = compiledDir();
 const env = {
   ...process.env,
   RIJM_PSEUDONYM_KEY: 'crash-test-pseudonym-key-0123456789abcdef',
@@ -94,14 +94,7 @@ describe.runIf(slow)('an ingest SIGKILLed mid-way on a generated inbox', () => {
   let expected: Awaited<ReturnType<typeof recorded>>;
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [
-      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(root, 'tsconfig.build.json'),
-      '--outDir',
-      dist,
-    ]).catch(() => undefined);
-    expect(existsSync(join(dist, 'pipelines', 'cli.js'))).toBe(true);
+    await compileProject('pipelines/cli.js');
     template = mkdtempSync(join(tmpdir(), 'rijm-hard-'));
     await generateRegion(
       {

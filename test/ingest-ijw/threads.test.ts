@@ -1,24 +1,25 @@
 /**
  * The iJw messages examined on worker threads give the warehouse exactly what examining them in one thread
  * gives: the same rows in the same order, the same deliveries and the same quarantine. Runs the compiled
- * CLI (built once into test-results/threads-dist: worker threads need JavaScript) on a generated region
+ * CLI (compiled once per test run: worker threads need JavaScript) on a generated region
  * with its planted faults, once with RIJM_INGEST_WORKERS=0 and once with 2. In CI (or with
  * RIJM_SLOW_TESTS=1) it also ingests a zip of 30,000 messages under a capped heap.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { workerCount } from '../../pipelines/ingest/ijw/pool.js';
+import { compiledDir, compileProject } from '../helpers/compile.js';
 import { query } from '../nightly/helpers.js';
 import { jw301, set } from './messages.js';
 
 const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
-const dist = join(root, 'test-results', 'threads-dist');
+const _root = join(import.meta.dirname, '..', '..');
+const dist = compiledDir();
 const cli = join(dist, 'pipelines', 'cli.js');
 
 /** Every column but those that name the run or the data directory. */
@@ -61,15 +62,7 @@ async function rowsOf(dataDir: string, table: string, columns: string): Promise<
 }
 
 beforeAll(async () => {
-  // tsc emits even when a module elsewhere does not type-check yet; only the CLI must exist.
-  await run(process.execPath, [
-    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(root, 'tsconfig.build.json'),
-    '--outDir',
-    dist,
-  ]).catch(() => undefined);
-  expect(existsSync(join(dist, 'pipelines', 'ingest', 'ijw', 'worker.js'))).toBe(true);
+  await compileProject('pipelines/ingest/ijw/worker.js');
 }, 180_000);
 
 describe('iJw messages on worker threads', () => {

@@ -5,25 +5,17 @@
  * and dies at this heap cap. About a minute on the 2-core build machine: CI only.
  */
 import { execFile } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledDir, compileProject } from '../helpers/compile.js';
 import { BSN, UITKOMSTEN_HEADER } from './helpers.js';
 
 const slow = Boolean(process.env.CI) || process.env.RIJM_SLOW_TESTS === '1';
-const root = join(import.meta.dirname, '..', '..');
-const dist = join(root, 'test-results', 'big-csv-dist');
+const _root = join(import.meta.dirname, '..', '..');
+const dist = compiledDir();
 
 /** DuckDB's own limit in the child: its buffer pool, the one part of the process that may grow. */
 const DUCKDB_MEMORY = '384MB';
@@ -66,14 +58,7 @@ describe.runIf(slow)('a CSV of 150 MB', () => {
   let rows = 0;
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [
-      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(root, 'tsconfig.build.json'),
-      '--outDir',
-      dist,
-    ]).catch(() => undefined);
-    expect(existsSync(join(dist, 'pipelines', 'ingest', 'index.js'))).toBe(true);
+    await compileProject('pipelines/ingest/index.js');
     dir = mkdtempSync(join(tmpdir(), 'rijm-big-'));
     mkdirSync(join(dir, 'inbox', 'GM0193'), { recursive: true });
     mkdirSync(join(dir, 'data'));

@@ -1,21 +1,21 @@
 /**
- * Kill tests on a real child process: the compiled CLI (built once into test-results/nightly-dist, so
- * these tests do not depend on a fresh `npm run build`) runs `rijm nightly` with the fake steps of
- * fixtures/child.mjs, pauses at a point through the test hook RIJM_TEST_PAUSE_AFTER, and is killed there
- * with SIGKILL.
+ * Kill tests on a real child process: the compiled CLI (compiled once per test run, see
+ * test/helpers/compile.ts, so these tests do not depend on a fresh `npm run build`) runs `rijm nightly`
+ * with the fake steps of fixtures/child.mjs, pauses at a point through the test hook
+ * RIJM_TEST_PAUSE_AFTER, and is killed there with SIGKILL.
  */
-import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { dataLayout } from '../../pipelines/lib/paths.js';
 import { PAUSE_POINTS } from '../../pipelines/nightly/run.js';
+import { compiledDir, compileProject } from '../helpers/compile.js';
 import { addFile, baseFiles, makeRegion, query } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const dist = join(root, 'test-results', 'nightly-dist');
+const _root = join(import.meta.dirname, '..', '..');
+const dist = compiledDir();
 const child = join(import.meta.dirname, 'fixtures', 'child.mjs');
 const env = {
   ...process.env,
@@ -100,15 +100,7 @@ describe('a nightly run in a child process', () => {
   let expected: Awaited<ReturnType<typeof publication>>;
 
   beforeAll(async () => {
-    // tsc emits even when a module elsewhere in the project does not type-check yet; only ours must exist.
-    await promisify(execFile)(process.execPath, [
-      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(root, 'tsconfig.build.json'),
-      '--outDir',
-      dist,
-    ]).catch(() => undefined);
-    expect(existsSync(join(dist, 'pipelines', 'nightly', 'command.js'))).toBe(true);
+    await compileProject('pipelines/nightly/command.js');
 
     template = makeRegion(baseFiles);
     const run1 = await rijm(args(template));
