@@ -14,6 +14,7 @@ import { main } from '../../pipelines/cli.js';
 import type { Fault } from '../../pipelines/generate/manifest.js';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { gemeenten } from '../../pipelines/lib/gemeenten.js';
+import type { IndicatorRow } from '../../reports/disclosure.js';
 
 /** indicators.md §4, in its order. */
 const INDICATOR_IDS = [
@@ -112,16 +113,7 @@ interface Delivery extends Record<string, unknown> {
   records_skipped: number;
 }
 
-interface Figure extends Record<string, unknown> {
-  gemeente: string;
-  periode: string;
-  indicator: string;
-  dimensie: string;
-  dimensie_waarde: string;
-  teller: number | null;
-  noemer: number | null;
-  waarde: number | null;
-}
+type Figure = Omit<IndicatorRow, 'ci_laag' | 'ci_hoog'> & Record<string, unknown>;
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];

@@ -42,6 +42,21 @@ function clients(gemeente: string, aantal: number, geplaatst: number): string {
     from range(${geplaatst}) r(i);`;
 }
 
+/** The funnel limits of uithuisgeplaatst_aandeel in 2024 (dimensie totaal), by denominator. */
+function limitsOf(db: Warehouse) {
+  return db.all<{
+    noemer: number;
+    regio_waarde: number;
+    p95_laag: number;
+    p95_hoog: number;
+    p998_laag: number;
+    p998_hoog: number;
+  }>(
+    `select noemer, regio_waarde, p95_laag, p95_hoog, p998_laag, p998_hoog from marts.funnel_limits
+     where indicator = 'uithuisgeplaatst_aandeel' and periode = '2024' and dimensie = 'totaal' order by noemer`,
+  );
+}
+
 describe('funnel limits and positions', () => {
   let db: Warehouse;
   // Region: 3000 + 40 + 20 + 5 = 3065 clients, 1000 + 4 + 12 + 1 = 1017 placed.
@@ -60,17 +75,7 @@ describe('funnel limits and positions', () => {
   afterAll(() => db.close());
 
   it('matches exact binomial quantiles, interpolated, on the whole grid', async () => {
-    const limits = await db.all<{
-      noemer: number;
-      regio_waarde: number;
-      p95_laag: number;
-      p95_hoog: number;
-      p998_laag: number;
-      p998_hoog: number;
-    }>(
-      `select noemer, regio_waarde, p95_laag, p95_hoog, p998_laag, p998_hoog from marts.funnel_limits
-       where indicator = 'uithuisgeplaatst_aandeel' and periode = '2024' and dimensie = 'totaal' order by noemer`,
-    );
+    const limits = await limitsOf(db);
     const ns = limits.map((l) => l.noemer);
     // Every n to 20, then log-spaced up to 1.1 × the largest gemeente, plus the gemeenten's own n.
     expect(ns.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -133,17 +138,7 @@ describe('funnel limits around a rare share', () => {
   afterAll(() => db?.close());
 
   it('never puts a limit on the wrong side of the regional value, even at n = 1', async () => {
-    const limits = await db.all<{
-      noemer: number;
-      regio_waarde: number;
-      p95_laag: number;
-      p95_hoog: number;
-      p998_laag: number;
-      p998_hoog: number;
-    }>(
-      `select noemer, regio_waarde, p95_laag, p95_hoog, p998_laag, p998_hoog from marts.funnel_limits
-       where indicator = 'uithuisgeplaatst_aandeel' and periode = '2024' and dimensie = 'totaal' order by noemer`,
-    );
+    const limits = await limitsOf(db);
     expect(limits.length).toBeGreaterThan(20);
     for (const l of limits) {
       expect(l.p998_laag).toBeLessThanOrEqual(l.p95_laag);

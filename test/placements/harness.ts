@@ -12,6 +12,7 @@ import type { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { sqlDir } from '../../pipelines/lib/paths.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+import type { IndicatorRow as ReportIndicatorRow } from '../../reports/disclosure.js';
 
 export interface Traject {
   gemeente?: string;
@@ -246,18 +247,8 @@ export async function buildPlacements(given: Given): Promise<Warehouse> {
   return db;
 }
 
-export interface IndicatorRow {
-  gemeente: string;
-  periode: string;
-  indicator: string;
-  dimensie: string;
-  dimensie_waarde: string;
-  teller: number | null;
-  noemer: number | null;
-  waarde: number;
-  ci_laag: number | null;
-  ci_hoog: number | null;
-}
+/** An indicator row of marts.indicator_values; these tests only read rows that have a value. */
+export type IndicatorRow = Omit<ReportIndicatorRow, 'waarde'> & { waarde: number };
 
 /** The indicator rows of `indicator`, keyed `gemeente|periode|dimensie_waarde`. */
 export async function indicator(db: Warehouse, name: string): Promise<Map<string, IndicatorRow>> {

@@ -6,6 +6,7 @@
 import type { Warehouse } from '../../pipelines/lib/db.js';
 import { gemeenten } from '../../pipelines/lib/gemeenten.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+import type { IndicatorRow } from '../../reports/disclosure.js';
 
 export const PEILDATUM = '2025-06-30';
 export const RUN_ID = 'run-20250701-0200';
@@ -14,18 +15,8 @@ export const SECRET_BSN = '123456782';
 export const SECRET_KEY = 'TW-GEHEIM-0001';
 export const PERIODES = ['2023', '2023-H1', '2023-H2', '2024', '2024-H1', '2024-H2', '2025-H1'];
 
-export interface RawIndicator {
-  gemeente: string;
-  periode: string;
-  indicator: string;
-  dimensie: string;
-  dimensie_waarde: string;
-  teller: number | null;
-  noemer: number | null;
-  waarde: number | null;
-  ci_laag: number | null;
-  ci_hoog: number | null;
-}
+/** An indicator row as the warehouse holds it (the report's own row type). */
+export type RawIndicator = IndicatorRow;
 
 /** Size of each gemeente's caseload: Zwolle big, Staphorst and Ommen tiny. */
 const size: Record<string, number> = {
