@@ -51,6 +51,18 @@ export const indicatorTexts: Readonly<Record<string, IndicatorText>> = {
     definitie: 'Aandeel van de jeugdigen met jeugdhulp dat in de periode geen jeugdhulp met verblijf had.',
     leeswijzer: 'Hoger is beter: meer hulp thuis, op school en in de buurt.',
   },
+  ambulant_verhouding: {
+    label: 'Gestart zonder verblijf per gestart met verblijf',
+    definitie:
+      'Het aantal in de periode gestarte jeugdhulptrajecten zonder verblijf, gedeeld door het aantal gestarte trajecten met verblijf.',
+    leeswijzer: 'Hoger is beter: op elk traject met verblijf beginnen meer trajecten thuis.',
+  },
+  jeugdigen_justitieel: {
+    label: 'Jeugdbescherming en jeugdreclassering',
+    definitie:
+      'Aantal verschillende jeugdigen met een lopende maatregel of begeleiding in het justitiële kader (jeugdreclassering, jeugdbescherming, preventief justitieel) in de periode. Dit is geen jeugdhulp en telt in geen ander cijfer mee.',
+    leeswijzer: 'Een jeugdige die in de periode onder twee kaders viel, telt bij beide kaders één keer.',
+  },
   uitval: {
     label: 'Uitval',
     definitie:

@@ -19,6 +19,7 @@ function formatValue(p: Published, value: number): string {
     case 'euro':
       return formatEuro(value);
     case 'per1000':
+    case 'verhouding':
       return formatNumber(value, 1);
   }
 }
@@ -44,6 +45,7 @@ export function axisFormat(eenheid: Published['eenheid']): (value: number) => st
       return (v) => formatEuro(v);
     case 'cijfer':
     case 'per1000':
+    case 'verhouding':
       return (v) => formatNumber(v, Number.isInteger(v) ? 0 : 1);
     default:
       return (v) => formatNumber(v);

@@ -15,6 +15,8 @@
  *   from rounded gemeenten, so region minus the other ten does not reveal a suppressed gemeente.
  * - Per-provider figures are shown only for providers with at least 20 clients in the gemeente
  *   (`providerMayBeShown`).
+ * - A ratio of two counts (trajectories without a stay per trajectory with one) is gated as a share is:
+ *   computed from the unrounded counts and shown only when its denominator is at least 20.
  * - Rates per 1,000 youths follow the count they are made of: suppressed when that count is 1–9, and
  *   computed from the rounded count, since the population is public; euro amounts follow the number of
  *   clients they cover (≥ 20).
@@ -44,9 +46,11 @@ export type Soort =
   /** a rate per 1,000 youths, gated by the count it is made of */
   | 'per1000'
   /** a euro total, gated by the number of clients it covers */
-  | 'bedrag';
+  | 'bedrag'
+  /** a ratio of two counts (so many of one kind per one of another), gated by its denominator */
+  | 'verhouding';
 
-export type Eenheid = 'aantal' | 'fractie' | 'dagen' | 'cijfer' | 'euro' | 'per1000';
+export type Eenheid = 'aantal' | 'fractie' | 'dagen' | 'cijfer' | 'euro' | 'per1000' | 'verhouding';
 
 export type Status = 'getoond' | '<10' | 'n<20';
 
@@ -150,6 +154,21 @@ export function publishShare(raw: {
     { laag: raw.ciLaag, hoog: raw.ciHoog },
     publishCount(noemer),
   );
+}
+
+/**
+ * A ratio of two counts (`teller` of one kind per one of `noemer`): computed from the unrounded counts,
+ * shown when the denominator is at least 20, as a share is.
+ */
+export function publishRatio(raw: {
+  teller?: number | null;
+  noemer: number | null | undefined;
+  waarde?: number | null;
+}): Published {
+  const noemer = finite(raw.noemer);
+  const teller = finite(raw.teller);
+  const waarde = finite(raw.waarde) ?? (teller !== null && noemer ? teller / noemer : null);
+  return gated('verhouding', 'verhouding', waarde, noemer, {}, publishCount(noemer));
 }
 
 /** A mean or median over `n` values (days, rapportcijfer, euros per client): shown when n ≥ 20. */
@@ -271,6 +290,7 @@ export const SOORT_PER_INDICATOR: Readonly<Record<string, { soort: Soort; eenhei
   verblijfsduur_beeindigd_gemiddeld: { soort: 'gemiddelde', eenheid: 'dagen' },
   verblijfsduur_beeindigd_mediaan: { soort: 'gemiddelde', eenheid: 'dagen' },
   ambulant_aandeel: { soort: 'aandeel', eenheid: 'fractie' },
+  ambulant_verhouding: { soort: 'verhouding', eenheid: 'verhouding' },
   tijdigheid_mediaan_dagen: { soort: 'gemiddelde', eenheid: 'dagen' },
   tijdigheid_binnen_28_dagen: { soort: 'aandeel', eenheid: 'fractie' },
   herhaald_beroep: { soort: 'aandeel', eenheid: 'fractie' },
@@ -278,6 +298,7 @@ export const SOORT_PER_INDICATOR: Readonly<Record<string, { soort: Soort; eenhei
   kosten_per_jeugdige: { soort: 'gemiddelde', eenheid: 'euro' },
   budgetbenutting: { soort: 'aandeel', eenheid: 'fractie' },
   achttien_doorloop: { soort: 'aandeel', eenheid: 'fractie' },
+  jeugdigen_justitieel: { soort: 'aantal', eenheid: 'aantal' },
 };
 
 /** For a rate per 1,000 or a euro total: the count indicator that gates it. */
@@ -354,5 +375,7 @@ export function publishIndicatorRow(
       });
     case 'bedrag':
       return publishAmount({ waarde: row.waarde, clients: row.noemer ?? context.gatingCount });
+    case 'verhouding':
+      return publishRatio({ teller: row.teller, noemer: row.noemer, waarde: row.waarde });
   }
 }

@@ -185,10 +185,12 @@ export function renderKerncijfers(data: ReportData): Html {
     ['nieuwe_uithuisplaatsingen', 'Nieuwe uithuisplaatsingen'],
     ['kleinschalig_gezinsgericht', 'Van de uithuisgeplaatsten: in een gezin of gezinshuis'],
     ['ambulant_aandeel', 'Jeugdigen met hulp zonder verblijf'],
+    ['ambulant_verhouding', 'Gestarte trajecten zonder verblijf per traject met verblijf'],
     ['uitval', 'Uitval (voortijdig gestopt)'],
     ['doelrealisatie_volledig_of_gedeeltelijk', 'Doelen volledig of deels behaald'],
     ['tijdigheid_mediaan_dagen', 'Mediane wachttijd tot de start van de hulp'],
     ['kosten_per_jeugdige', 'Gedeclareerde kosten per jeugdige'],
+    ['jeugdigen_justitieel', 'Jeugdigen met jeugdbescherming of jeugdreclassering (geen jeugdhulp)'],
   ];
   return html`<div class="ambitie"><p><strong>Ambitie van de regio: 0 uithuisplaatsingen.</strong> Elk kind verdient een thuis. Jeugdhulp is zo licht en kort als mogelijk en zo zwaar en lang als nodig; als thuis wonen niet kan, dan liefst in een gezin of gezinshuis.</p>
 ${

@@ -27,13 +27,15 @@ indicatoren as (
   select * from marts.indicator_values
 ),
 
--- A share is a row with teller and noemer whose waarde is teller ÷ noemer (rates per 1,000 and means
--- are not). Only dimensie totaal: gemeenten are compared on their totals, and the exact limits cost a
--- binomial distribution per point of the grid, too much to repeat for every hulpvorm and provider.
+-- A share is a row with teller and noemer whose waarde is teller ÷ noemer and which carries its Wilson
+-- interval (rates per 1,000, means and the ratio ambulant_verhouding are not shares). Only dimensie
+-- totaal: gemeenten are compared on their totals, and the exact limits cost a binomial distribution per
+-- point of the grid, too much to repeat for every hulpvorm and provider.
 aandelen as (
   select *
   from indicatoren
-  where teller is not null and noemer > 0 and abs(waarde - teller / noemer) < 1e-12 and dimensie = 'totaal'
+  where teller is not null and noemer > 0 and abs(waarde - teller / noemer) < 1e-12 and ci_laag is not null
+    and dimensie = 'totaal'
 ),
 
 regio as (

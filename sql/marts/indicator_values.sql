@@ -7,7 +7,7 @@
 -- @column periode Jaar (2024) of halfjaar (2024-H1, 2024-H2); bij cohortindicatoren het startjaar van
 --   het cohort
 -- @column indicator Id van de indicator (indicators.md §4; uitleg in docs/indicatoren.md)
--- @column dimensie totaal, hulpvorm, informant, aanbieder of verblijfstype
+-- @column dimensie totaal, hulpvorm, informant, aanbieder, verblijfstype of kader (justitieel kader)
 -- @column dimensie_waarde De waarde van de dimensie: bv. 11, J, een AGB-code; totaal bij dimensie totaal
 -- @column teller Teller (aantal) van een aandeel; leeg waar de waarde geen aandeel is
 -- @column noemer Noemer (aantal) van een aandeel; bij gemiddelden en medianen het aantal waarden; bij
@@ -17,7 +17,7 @@
 -- @column ci_hoog Bovengrens van het 95%-interval (Wilson bij aandelen, Kaplan-Meier bij medianen)
 -- @test unique: gemeente, periode, indicator, dimensie, dimensie_waarde
 -- @test not_null: gemeente, periode, indicator, dimensie, dimensie_waarde, waarde
--- @test accepted_values dimensie: totaal, hulpvorm, informant, aanbieder, verblijfstype
+-- @test accepted_values dimensie: totaal, hulpvorm, informant, aanbieder, verblijfstype, kader
 with
 
 families as (
@@ -34,6 +34,7 @@ families as (
   union all by name select * from marts.ind_verblijf
   union all by name select * from marts.ind_verblijfsduur
   union all by name select * from marts.ind_kosten
+  union all by name select * from marts.ind_justitieel
 ),
 
 final as (

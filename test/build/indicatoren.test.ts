@@ -346,8 +346,88 @@ describe('tijdigheid, ambulant and 18-/18+', () => {
     expect(await value(db, 'GM0193', '2024', 'ambulant_aandeel')).toMatchObject({ teller: 4, noemer: 5 });
   });
 
+  it('ambulant verhouding: trajectories started without a stay per one started with a stay', async () => {
+    // T1, T2, T3, T5 and T6 started in 2024 without a stay, T4 with one (category 35, pleegzorg).
+    expect(await value(db, 'GM0193', '2024', 'ambulant_verhouding')).toMatchObject({
+      teller: 5,
+      noemer: 1,
+      waarde: 5,
+      ci_laag: null,
+    });
+    // No trajectory with a stay started in Kampen: a ratio to 0 has no row.
+    expect(await value(db, 'GM0166', '2024', 'ambulant_verhouding')).toBeUndefined();
+  });
+
   it('achttien doorloop: of clients turning 18 in care, those whose care ran past the birthday month or ended with 39', async () => {
     expect(await value(db, 'GM0193', '2024', 'achttien_doorloop')).toMatchObject({ teller: 1, noemer: 2 });
     expect(await value(db, 'GM0193', '2024-H2', 'achttien_doorloop')).toBeUndefined();
+  });
+});
+
+describe('the justitieel kader, counted apart', () => {
+  let db: Warehouse;
+  const JB = { productcategorie: '48' };
+  const JR = { productcategorie: '47' };
+  beforeAll(async () => {
+    const given = merge(
+      // j1 in Zwolle: jeugdbescherming from February (open), jeugdreclassering March to May.
+      traject('J1', 'j1', '2024-02-01', undefined, JB),
+      traject('J2', 'j1', '2024-03-01', { einddatum: '2024-05-31', reden: '31' }, JR),
+      // j2: jeugdbescherming in Kampen until 2024-01-15, then in Zwolle from August.
+      traject(
+        'J3',
+        'j2',
+        '2023-06-01',
+        { einddatum: '2024-01-15', reden: '31' },
+        {
+          ...KAMPEN,
+          ...JB,
+          ingangsdatum: '2023-06-01',
+        },
+      ),
+      traject('J4', 'j2', '2024-08-01', undefined, JB),
+      // j4 starts after the peildatum: not yet known.
+      traject('J5', 'j4', '2025-02-01', undefined, JB),
+      // j3 has jeugdhulp only.
+      traject('H1', 'j3', '2024-01-01'),
+    );
+    ({ db } = await buildWith(given, { peildatum: '2024-12-31' }));
+  });
+  afterAll(() => db.close());
+
+  const count = async (gemeente: string, periode: string, kader = 'totaal') =>
+    (
+      await value(
+        db,
+        gemeente,
+        periode,
+        'jeugdigen_justitieel',
+        kader === 'totaal' ? 'totaal' : 'kader',
+        kader,
+      )
+    )?.waarde;
+
+  it('counts distinct clients per gemeente, in total and per kader, with a 0 where there were none', async () => {
+    expect(await count('GM0193', '2024')).toBe(2);
+    expect(await count('GM0193', '2024', 'jeugdbescherming')).toBe(2);
+    expect(await count('GM0193', '2024', 'jeugdreclassering')).toBe(1);
+    expect(await count('GM0193', '2024', 'preventief_justitieel')).toBe(0);
+    expect(await count('GM0193', '2024-H2', 'jeugdreclassering')).toBe(0);
+    expect(await count('GM0166', '2024-H1')).toBe(1);
+    expect(await count('GM0166', '2024-H2')).toBe(0);
+    expect(await count('GM0148', '2024')).toBe(0);
+  });
+
+  it('counts a client once in the region, though two gemeenten had them', async () => {
+    expect(await count('IJsselland', '2024')).toBe(2);
+    expect(await count('IJsselland', '2024', 'jeugdbescherming')).toBe(2);
+    expect(await count('GM0193', '2024')).toBe(2);
+    expect(await count('GM0166', '2024')).toBe(1);
+  });
+
+  it('keeps the kader out of every jeugdhulp figure', async () => {
+    expect((await value(db, 'GM0193', '2024', 'jeugdigen_met_jeugdhulp'))?.waarde).toBe(1);
+    expect((await value(db, 'GM0193', '2024', 'trajecten_gestart'))?.waarde).toBe(1);
+    expect(await value(db, 'GM0193', '2024', 'ambulant_aandeel')).toMatchObject({ teller: 1, noemer: 1 });
   });
 });

@@ -8,6 +8,7 @@ import {
   publishIndicatorRow,
   publishMean,
   publishRate,
+  publishRatio,
   publishShare,
   publishSurvival,
 } from '../../reports/disclosure.js';
@@ -59,6 +60,22 @@ describe('the small-numbers rule', () => {
     expect(publishMean('dagen', { waarde: 31, n: 19 }).value).toBeNull();
     expect(publishSurvival('fractie', { waarde: 0.4, atRisk: 20 }).value).toBe(0.4);
     expect(publishSurvival('fractie', { waarde: 0.4, atRisk: 19 }).status).toBe('n<20');
+  });
+
+  it('gates a ratio of two counts on its denominator, as a share, and shows it to one decimal', () => {
+    const shown = publishRatio({ teller: 181, noemer: 22 });
+    expect(shown.value).toBeCloseTo(181 / 22, 12);
+    expect(displayText(shown)).toBe('8,2');
+    expect(displayText(shown.n!)).toBe('20');
+    expect(publishRatio({ teller: 181, noemer: 19 })).toMatchObject({ status: 'n<20', value: null });
+    expect(publishRatio({ teller: 5, noemer: null }).value).toBeNull();
+    const viaRow = publishIndicatorRow(
+      row({ indicator: 'ambulant_verhouding', teller: 90, noemer: 20, waarde: 4.5 }),
+    );
+    expect(viaRow).toMatchObject({ soort: 'verhouding', status: 'getoond', value: 4.5 });
+    expect(displayText(publishIndicatorRow(row({ indicator: 'jeugdigen_justitieel', waarde: 7 })))).toBe(
+      '<10',
+    );
   });
 
   it('suppresses a rate per 1,000 when its count is 1–9, and an amount below 20 clients', () => {

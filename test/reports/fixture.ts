@@ -88,6 +88,19 @@ export function makeIndicatorRows(): RawIndicator[] {
       ci_hoog: hi,
     });
   };
+  const ratio = (g: string, p: string, indicator: string, x: number, n: number) => {
+    if (n === 0) return;
+    add({
+      gemeente: g,
+      periode: p,
+      indicator,
+      dimensie: 'totaal',
+      dimensie_waarde: 'totaal',
+      teller: x,
+      noemer: n,
+      waarde: x / n,
+    });
+  };
   const totals = new Map<string, number>();
   const sum = (key: string, v: number) => totals.set(key, (totals.get(key) ?? 0) + v);
 
@@ -110,6 +123,7 @@ export function makeIndicatorRows(): RawIndicator[] {
         ['uithuisgeplaatst', placed],
         ['nieuwe_uithuisplaatsingen', nieuw],
         ['trajecten_beeindigd', ended],
+        ['jeugdigen_justitieel', Math.round(clients * 0.08 * (0.5 + w))],
       ];
       for (const [ind, v] of values) {
         count(g.cbsCode, p, ind, v);
@@ -160,6 +174,11 @@ export function makeIndicatorRows(): RawIndicator[] {
         sum(`${p}|${ind}|x`, x);
         sum(`${p}|${ind}|n`, n);
       }
+      // Trajectories started without a stay per one started with a stay.
+      const zonder = Math.round(clients * 0.45);
+      ratio(g.cbsCode, p, 'ambulant_verhouding', zonder, nieuw);
+      sum(`${p}|verhouding|x`, zonder);
+      sum(`${p}|verhouding|n`, nieuw);
       if (!p.includes('-H')) {
         const n = Math.round(clients * 0.3);
         if (n > 0)
@@ -242,9 +261,17 @@ export function makeIndicatorRows(): RawIndicator[] {
       'uithuisgeplaatst',
       'nieuwe_uithuisplaatsingen',
       'trajecten_beeindigd',
+      'jeugdigen_justitieel',
     ]) {
       count('IJsselland', p, ind, totals.get(`${p}|${ind}`)!);
     }
+    ratio(
+      'IJsselland',
+      p,
+      'ambulant_verhouding',
+      totals.get(`${p}|verhouding|x`)!,
+      totals.get(`${p}|verhouding|n`)!,
+    );
     for (const t of ['11', '12', '13', '14'])
       count('IJsselland', p, 'uithuisgeplaatst', totals.get(`${p}|type|${t}`)!, 'verblijfstype', t);
     for (const ind of [

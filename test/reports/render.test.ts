@@ -210,7 +210,7 @@ describe('the small-numbers rule across every report', () => {
           expect(r.noemer!, `${f.bron}: a denominator is only shown beside its share`).toBeGreaterThanOrEqual(
             20,
           );
-      } else if (f.soort === 'aandeel' || f.soort === 'gemiddelde') {
+      } else if (f.soort === 'aandeel' || f.soort === 'gemiddelde' || f.soort === 'verhouding') {
         if ((r.noemer ?? 0) < 20) expect(f.text, f.bron).toBe('n<20');
         else expect(f.text, f.bron).not.toBe('n<20');
       } else if (f.soort === 'overleving') {
@@ -221,6 +221,9 @@ describe('the small-numbers rule across every report', () => {
     }
     expect(checked).toBe(figures.length);
     expect(figures.filter((f) => f.soort === 'aandeel' && f.text === 'n<20').length).toBeGreaterThan(10);
+    // The ratio of indicator 11 and the justitieel kader are in the key figures.
+    expect(figures.some((f) => f.soort === 'verhouding' && /^\d+,\d$/.test(f.text))).toBe(true);
+    expect(figures.some((f) => f.bron.includes('|jeugdigen_justitieel|') && f.soort === 'aantal')).toBe(true);
   });
 
   it('shows a Kaplan–Meier share only where at least 20 were still at risk', () => {
