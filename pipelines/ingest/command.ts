@@ -4,10 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../lib/command.js';
+import { memoryLimitFromEnv } from '../lib/db.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { dataLayout } from '../lib/paths.js';
 import { loadKey } from '../lib/pseudonym.js';
 import { openWarehouse } from '../lib/warehouse.js';
+import { workerCount } from './ijw/pool.js';
 import { ingestInbox } from './index.js';
 import type { IngestSummary } from './types.js';
 
@@ -67,6 +69,9 @@ The pseudonym key comes from RIJM_PSEUDONYM_KEY or RIJM_PSEUDONYM_KEY_FILE.`,
         `--max-file-mb: expected a positive number, got ${String(ctx.options['max-file-mb'])}`,
       );
     }
+    // Settings from the environment are checked before the first file is read.
+    workerCount(ctx.env);
+    memoryLimitFromEnv(ctx.env);
     const key = loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log });
     const layout = dataLayout(ctx.dataDir);
     const db = await openWarehouse(layout.warehouse);

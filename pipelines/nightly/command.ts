@@ -6,7 +6,9 @@
  * `working` inside the publication) the run logs `test_paused` when it reaches that point and then waits
  * for ever, so a test can kill it there. Nothing else reads the variable; never set it in production.
  */
+import { workerCount } from '../ingest/ijw/pool.js';
 import type { Command } from '../lib/command.js';
+import { memoryLimitFromEnv } from '../lib/db.js';
 import { UsageError } from '../lib/errors.js';
 import { loadKey } from '../lib/pseudonym.js';
 import { formatSummary, PAUSE_POINTS, type PausePoint, runNightly } from './run.js';
@@ -72,6 +74,9 @@ Exit codes: 0 everything loaded, 3 completed but deliveries or rows were rejecte
     }
     if (ctx.positionals.length) throw new UsageError(`unexpected argument: ${ctx.positionals[0]}`);
     const demo = options.demo === true;
+    // Settings from the environment are checked before the run starts.
+    workerCount(ctx.env);
+    memoryLimitFromEnv(ctx.env);
     const pause = pauseHook(ctx.env, log);
     const pseudonymKey = loadKey('pseudonym', { env: ctx.env, demo, log });
     const researchKey = loadKey('research', { env: ctx.env, demo, log });

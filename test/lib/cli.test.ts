@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../pipelines/cli.js';
@@ -45,5 +48,40 @@ describe('rijm CLI', () => {
     expect(await main(['ingest', '--inbox', '/nonexistent', '--data-dir', '/nonexistent'], c.io)).toBe(1);
     expect(c.text().e).toMatch(/^rijm: no pseudonym key/);
     expect(c.text().e).not.toMatch(/at .*\.ts:/);
+  });
+
+  it('refuses a bad setting in the environment before reading a file or making a warehouse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rijm-cli-'));
+    try {
+      const inbox = join(dir, 'inbox');
+      mkdirSync(join(inbox, 'GM0193'), { recursive: true });
+      writeFileSync(join(inbox, 'GM0193', 'clientbestand_20261120.csv'), 'niet;gelezen\n');
+      const settings: [string, string, RegExp][] = [
+        [
+          'RIJM_INGEST_WORKERS',
+          'two',
+          /^rijm: RIJM_INGEST_WORKERS: expected a whole number from 0 to 64, got "two"/,
+        ],
+        [
+          'RIJM_DUCKDB_MEMORY_LIMIT',
+          'veel',
+          /^rijm: RIJM_DUCKDB_MEMORY_LIMIT: expected an amount such as 2GB/,
+        ],
+      ];
+      for (const command of ['ingest', 'nightly']) {
+        for (const [name, value, message] of settings) {
+          const c = capture();
+          const dataDir = join(dir, `data-${command}-${name}`);
+          const io = { ...c.io, env: { [name]: value } };
+          const code = await main([command, '--demo', '--inbox', inbox, '--data-dir', dataDir], io);
+          expect(code, `${command} ${name}`).toBe(1);
+          expect(c.text().e, `${command} ${name}`).toMatch(message);
+          expect(existsSync(dataDir), `${command} ${name} made ${dataDir}`).toBe(false);
+        }
+      }
+      expect(readdirSync(join(inbox, 'GM0193'))).toEqual(['clientbestand_20261120.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
