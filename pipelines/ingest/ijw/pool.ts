@@ -80,8 +80,8 @@ class Slot {
   readonly pending = new Map<number, Pending>();
   dead = false;
 
-  constructor(onDead: (slot: Slot) => void) {
-    this.worker = new Worker(workerScript);
+  constructor(script: URL, onDead: (slot: Slot) => void) {
+    this.worker = new Worker(script);
     // An idle worker does not keep the process alive; a busy one does (see `send`).
     this.worker.unref();
     this.worker.on('message', (reply: BatchReply) => {
@@ -111,18 +111,25 @@ class Slot {
   }
 }
 
-class Threads implements MessagePool {
+/**
+ * `threads` worker threads running `script` (default the compiled `worker.js`). A worker that dies fails
+ * the batches it holds with its error and is replaced for the next batch.
+ */
+export class Threads implements MessagePool {
   readonly threads: number;
+  readonly #script: URL;
   #slots: Slot[] = [];
   #next = 0;
 
-  constructor(threads: number) {
+  constructor(threads: number, script: URL = workerScript) {
     this.threads = threads;
+    this.#script = script;
   }
 
   #slot(): Slot {
     while (this.#slots.length < this.threads) {
-      this.#slots.push(new Slot((dead) => (this.#slots = this.#slots.filter((s) => s !== dead))));
+      const slot = new Slot(this.#script, (dead) => (this.#slots = this.#slots.filter((s) => s !== dead)));
+      this.#slots.push(slot);
     }
     let best = this.#slots[0] as Slot;
     for (const s of this.#slots) if (s.pending.size < best.pending.size) best = s;
