@@ -21,8 +21,17 @@ function dosDateTime(d: Date): { date: number; time: number } {
 /**
  * Zips the entries, deflated, each stamped with `mtime`. Written synchronously in one buffer: message
  * zips hold thousands of small entries, for which a streaming writer spends most time waiting.
+ *
+ * More than 65,535 entries (a large gemeente's first delivery at scale 10) do not fit the classic end
+ * record, so those zips end in a ZIP64 end record and locator, as zip tools write them (APPNOTE 4.3.14,
+ * 4.3.15); `zip64: true` writes that form for any zip. Entries stay classic: no member or offset reaches
+ * 4 GiB.
  */
-export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Promise<Buffer> {
+export function zipEntries(
+  entries: readonly ZipEntry[],
+  mtime: Date,
+  options: { zip64?: boolean } = {},
+): Promise<Buffer> {
   const { date, time } = dosDateTime(mtime);
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
@@ -63,13 +72,31 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Promise<B
     offset += 30 + name.length + data.length;
   }
   const cd = Buffer.concat(central);
+  if (offset + cd.length >= 0xffffffff) {
+    throw new RangeError(`zip of ${entries.length} entries would reach 4 GiB: split it`);
+  }
+  const zip64 = options.zip64 === true || entries.length > 0xffff;
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(zip64 ? 0xffff : entries.length, 8);
+  end.writeUInt16LE(zip64 ? 0xffff : entries.length, 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Promise.resolve(Buffer.concat([...locals, cd, end]));
+  if (!zip64) return Promise.resolve(Buffer.concat([...locals, cd, end]));
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(entries.length), 24);
+  record.writeBigUInt64LE(BigInt(entries.length), 32);
+  record.writeBigUInt64LE(BigInt(cd.length), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  return Promise.resolve(Buffer.concat([...locals, cd, record, locator, end]));
 }
 
 /** Reads every entry of a zip held in memory. */

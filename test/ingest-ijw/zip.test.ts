@@ -1,6 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import { zipEntries } from '../../pipelines/generate/zip.js';
 import { harness } from './helpers.js';
 import { jw301, jw302, jw305 } from './messages.js';
 
@@ -233,6 +234,25 @@ describe('ijw loader: zips', () => {
       'select reason from meta.deliveries where member_name is null',
     );
     expect(d2?.reason).toMatch(/3 bestanden, de grens is 2/);
+  });
+
+  it('reads a zip that ends in a ZIP64 end record (as zip tools write one of more than 65,535 members)', async () => {
+    const h = await harness();
+    const entries = [jw301({ id: 'Z1' }), jw301({ id: 'Z2' }), jw305()].map((xml, i) => ({
+      name: `m${i}.xml`,
+      data: Buffer.from(xml),
+    }));
+    h.write('ijw_20250301.zip', await zipEntries(entries, new Date('2025-03-01T06:00:00Z'), { zip64: true }));
+    await h.ingest();
+    expect(
+      await h.rows(
+        'select member_name, result from meta.deliveries where member_name is not null order by 1',
+      ),
+    ).toEqual([
+      { member_name: 'm0.xml', result: 'geladen' },
+      { member_name: 'm1.xml', result: 'geladen' },
+      { member_name: 'm2.xml', result: 'geladen' },
+    ]);
   });
 
   it('rejects a truncated zip whole', async () => {
