@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import yazl from 'yazl';
+import { zipEntries } from '../../pipelines/generate/zip.js';
 import type { MessagePool } from '../../pipelines/ingest/ijw/pool.js';
 import { Threads } from '../../pipelines/ingest/ijw/pool.js';
 import { gemeenteByCbsCode } from '../../pipelines/lib/gemeenten.js';
@@ -34,17 +34,6 @@ writeFileSync(
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function zipOf(entries: [string, string][]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, content] of entries) zip.addBuffer(Buffer.from(content), name);
-  zip.end();
-  const parts: Buffer[] = [];
-  return new Promise((resolve) => {
-    zip.outputStream.on('data', (b: Buffer) => parts.push(b));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
-
 describe('a worker thread that dies', () => {
   it('fails the batches it held with its exit code, and its replacement takes the next batch', async () => {
     const zwolle = gemeenteByCbsCode('GM0193')!;
@@ -61,11 +50,11 @@ describe('a worker thread that dies', () => {
 
   it('fails the ingest, records nothing of the zip, keeps it in the inbox, and the next run loads it whole', async () => {
     const h = await harness();
-    const members: [string, string][] = Array.from({ length: 40 }, (_, i) => [
-      `bericht-${i}.xml`,
-      jw301({ id: `B${i}` }),
-    ]);
-    const path = h.write('ijw_20261120.zip', await zipOf(members));
+    const members = Array.from({ length: 40 }, (_, i) => ({
+      name: `bericht-${i}.xml`,
+      data: Buffer.from(jw301({ id: `B${i}` })),
+    }));
+    const path = h.write('ijw_20261120.zip', await zipEntries(members, new Date('2026-11-20T06:00:00Z')));
     swap.pool = new Threads(2, pathToFileURL(script));
     try {
       await expect(h.ingest()).rejects.toThrow(/iJw worker stopped \(exit code 7\)/);

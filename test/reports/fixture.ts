@@ -72,9 +72,10 @@ export function makeIndicatorRows(): RawIndicator[] {
       noemer: null,
       waarde: n,
     });
-  const share = (g: string, p: string, indicator: string, x: number, n: number) => {
+  /** teller ÷ noemer; with `ci` its Wilson interval (a share), without it a ratio. */
+  const fraction = (g: string, p: string, indicator: string, x: number, n: number, ci: boolean) => {
     if (n === 0) return;
-    const [lo, hi] = wilson(x, n);
+    const [lo, hi] = ci ? wilson(x, n) : [null, null];
     add({
       gemeente: g,
       periode: p,
@@ -88,19 +89,10 @@ export function makeIndicatorRows(): RawIndicator[] {
       ci_hoog: hi,
     });
   };
-  const ratio = (g: string, p: string, indicator: string, x: number, n: number) => {
-    if (n === 0) return;
-    add({
-      gemeente: g,
-      periode: p,
-      indicator,
-      dimensie: 'totaal',
-      dimensie_waarde: 'totaal',
-      teller: x,
-      noemer: n,
-      waarde: x / n,
-    });
-  };
+  const share = (g: string, p: string, indicator: string, x: number, n: number) =>
+    fraction(g, p, indicator, x, n, true);
+  const ratio = (g: string, p: string, indicator: string, x: number, n: number) =>
+    fraction(g, p, indicator, x, n, false);
   const totals = new Map<string, number>();
   const sum = (key: string, v: number) => totals.set(key, (totals.get(key) ?? 0) + v);
 
