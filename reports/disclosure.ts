@@ -135,6 +135,17 @@ function gated(
   });
 }
 
+/** Two counts as given, and their quotient: the mart's `waarde` when it has one, else teller ÷ noemer. */
+function quotient(raw: {
+  teller?: number | null;
+  noemer: number | null | undefined;
+  waarde?: number | null;
+}) {
+  const noemer = finite(raw.noemer);
+  const teller = finite(raw.teller);
+  return { noemer, waarde: finite(raw.waarde) ?? (teller !== null && noemer ? teller / noemer : null) };
+}
+
 /** A share: shown only when its denominator is at least 20. `waarde` wins over teller ÷ noemer. */
 export function publishShare(raw: {
   teller?: number | null;
@@ -143,9 +154,7 @@ export function publishShare(raw: {
   ciLaag?: number | null;
   ciHoog?: number | null;
 }): Published {
-  const noemer = finite(raw.noemer);
-  const teller = finite(raw.teller);
-  const waarde = finite(raw.waarde) ?? (teller !== null && noemer ? teller / noemer : null);
+  const { noemer, waarde } = quotient(raw);
   return gated(
     'aandeel',
     'fractie',
@@ -165,9 +174,7 @@ export function publishRatio(raw: {
   noemer: number | null | undefined;
   waarde?: number | null;
 }): Published {
-  const noemer = finite(raw.noemer);
-  const teller = finite(raw.teller);
-  const waarde = finite(raw.waarde) ?? (teller !== null && noemer ? teller / noemer : null);
+  const { noemer, waarde } = quotient(raw);
   return gated('verhouding', 'verhouding', waarde, noemer, {}, publishCount(noemer));
 }
 
