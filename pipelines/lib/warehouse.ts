@@ -1,19 +1,17 @@
 /**
- * Opens a warehouse and makes sure its schemas exist: meta.* and raw.* from schemas/warehouse/*.sql, and
- * ref.* from reference/. Every command that writes starts here.
+ * Opens a warehouse and brings it to this release's schema: meta.* and raw.* by the migrations of
+ * schemas/warehouse (see ./migrations.ts), and ref.* from reference/. Every command that writes starts here.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadReference } from '../reference/load.js';
 import { type OpenOptions, Warehouse } from './db.js';
-import { warehouseSchemaDir } from './paths.js';
+import { migrate } from './migrations.js';
+import { release } from './version.js';
 
-/** Runs the DDL of schemas/warehouse in file-name order (every statement is `if not exists`). */
+/** Runs the migrations the warehouse has not had yet (all of them for a new one). */
 export async function ensureSchemas(db: Warehouse): Promise<void> {
-  const files = readdirSync(warehouseSchemaDir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort();
-  for (const file of files) await db.run(readFileSync(join(warehouseSchemaDir, file), 'utf8'));
+  await migrate(db, { release: release() });
 }
 
 /**
@@ -28,7 +26,7 @@ export function bevolkingFileFor(warehousePath: string): string | undefined {
 }
 
 /**
- * Opens a warehouse; unless read-only, creates the meta/raw schemas and (re)loads ref.* — with the
+ * Opens a warehouse; unless read-only, migrates its meta/raw schemas and (re)loads ref.* — with the
  * population from `options.bevolkingFile`, else from `bevolkingFileFor(path)`, else the demo figures.
  */
 export async function openWarehouse(

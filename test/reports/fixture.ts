@@ -478,7 +478,8 @@ export async function fillFixture(db: Warehouse, rows = makeIndicatorRows()): Pr
     [SECRET_BSN, SECRET_KEY],
   );
   await db.run(
-    `insert into meta.runs values ($1, timestamp '2025-07-01 02:00:00', timestamp '2025-07-01 02:04:00', 'ok', date '2025-06-30', null, null)`,
+    `insert into meta.runs (run_id, started_at, ended_at, status, peildatum)
+     values ($1, timestamp '2025-07-01 02:00:00', timestamp '2025-07-01 02:04:00', 'ok', date '2025-06-30')`,
     [RUN_ID],
   );
 }
