@@ -4,6 +4,7 @@
 import type { Command } from '../lib/command.js';
 import { type RijmError, UsageError } from '../lib/errors.js';
 import { dataLayout } from '../lib/paths.js';
+import { preparePrivate } from '../lib/private.js';
 import { openWarehouse } from '../lib/warehouse.js';
 import { buildModels, parsePeildatum } from './index.js';
 
@@ -27,7 +28,9 @@ Options:
         throw new UsageError(`--peildatum: ${(error as RijmError).message}`);
       }
     }
-    const db = await openWarehouse(dataLayout(ctx.dataDir).warehouse);
+    const layout = dataLayout(ctx.dataDir);
+    preparePrivate(layout);
+    const db = await openWarehouse(layout.warehouse);
     try {
       const summary = await buildModels(db, {
         ...(peildatum === undefined ? {} : { peildatum }),
@@ -37,7 +40,7 @@ Options:
       const rows = summary.models.reduce((n, m) => n + m.rows, 0);
       ctx.out.write(
         `build ok: ${summary.models.length} models (${rows} rows), ${summary.tests} data tests passed, ` +
-          `peildatum ${summary.peildatum} (${summary.peildatumBron})\n`,
+          `peildatum ${summary.peildatum} (${summary.peildatumBron === 'opgegeven' ? 'given' : 'computed from the data'})\n`,
       );
       return 0;
     } finally {

@@ -4,10 +4,11 @@
  * file that is renamed into place, so a killed run never leaves half a file under a hash.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync } from 'node:fs';
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { chmod, copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../lib/private.js';
 
 /** SHA-256 of a file, streamed. */
 export async function hashFile(path: string): Promise<string> {
@@ -42,15 +43,21 @@ export function archivePath(archiveDir: string, sha256: string): string {
   return join(archiveDir, sha256.slice(0, 2), sha256);
 }
 
-/** Copies the file into the archive under its hash, unless it is there already. Returns its path. */
+/**
+ * Copies the file into the archive under its hash, unless it is there already. Returns its path. The
+ * archive holds deliveries as they came, BSNs and all: its folders are 0700 and its files 0600 (see
+ * pipelines/lib/private.ts), whatever the mode of the file in the inbox.
+ */
 export async function archiveFile(archiveDir: string, path: string, sha256: string): Promise<string> {
   const target = archivePath(archiveDir, sha256);
   if (existsSync(target)) return target;
-  mkdirSync(join(archiveDir, sha256.slice(0, 2)), { recursive: true });
+  const fanOut = join(archiveDir, sha256.slice(0, 2));
+  if (!existsSync(fanOut)) makePrivateDir(fanOut);
   // Unique per copy: two gemeenten read in parallel may deliver the same bytes at the same moment.
   const tmp = `${target}.tmp-${process.pid}-${randomUUID()}`;
   try {
     await copyFile(path, tmp);
+    await chmod(tmp, PRIVATE_FILE_MODE);
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true });

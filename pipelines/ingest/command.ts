@@ -7,6 +7,7 @@ import type { Command } from '../lib/command.js';
 import { memoryLimitFromEnv } from '../lib/db.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { dataLayout } from '../lib/paths.js';
+import { preparePrivate } from '../lib/private.js';
 import { loadKey } from '../lib/pseudonym.js';
 import { openWarehouse } from '../lib/warehouse.js';
 import { workerCount } from './ijw/pool.js';
@@ -25,14 +26,15 @@ export function newRunId(now: Date): string {
 export function formatIngestSummary(summary: IngestSummary): string {
   const rows = Object.entries(summary.perGemeente).sort(([a], [b]) => a.localeCompare(b));
   const lines = [
-    'gemeente     bestanden  afgewezen  rijen geladen  rijen in quarantaine',
+    'gemeente     files  rejected  rows loaded  rows in quarantine',
     ...rows.map(
       ([g, s]) =>
-        `${g.padEnd(12)} ${String(s.files).padStart(9)}  ${String(s.rejectedFiles).padStart(9)}  ${String(s.rowsLoaded).padStart(13)}  ${String(s.rowsQuarantined).padStart(20)}`,
+        `${g.padEnd(12)} ${String(s.files).padStart(5)}  ${String(s.rejectedFiles).padStart(8)}  ${String(s.rowsLoaded).padStart(11)}  ${String(s.rowsQuarantined).padStart(18)}`,
     ),
-    `${'totaal'.padEnd(12)} ${String(summary.files).padStart(9)}  ${String(summary.rejectedFiles).padStart(9)}  ${String(summary.rowsLoaded).padStart(13)}  ${String(summary.rowsQuarantined).padStart(20)}`,
+    `${'total'.padEnd(12)} ${String(summary.files).padStart(5)}  ${String(summary.rejectedFiles).padStart(8)}  ${String(summary.rowsLoaded).padStart(11)}  ${String(summary.rowsQuarantined).padStart(18)}`,
   ];
-  if (summary.skippedFiles > 0) lines.push(`${summary.skippedFiles} bestand(en) waren al eerder verwerkt.`);
+  if (summary.skippedFiles > 0)
+    lines.push(`${summary.skippedFiles} file(s) were read before and left alone.`);
   return lines.join('\n');
 }
 
@@ -74,6 +76,7 @@ The pseudonym key comes from RIJM_PSEUDONYM_KEY or RIJM_PSEUDONYM_KEY_FILE.`,
     memoryLimitFromEnv(ctx.env);
     const key = loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log });
     const layout = dataLayout(ctx.dataDir);
+    preparePrivate(layout);
     const db = await openWarehouse(layout.warehouse);
     try {
       const summary = await ingestInbox(db, {

@@ -28,6 +28,8 @@ export interface DataLayout {
   root: string;
   /** The working warehouse the nightly run and `rijm ingest` write to. */
   warehouse: string;
+  /** The folder holding it. */
+  warehouseDir: string;
   /** Delivered files, by content hash. */
   archive: string;
   reports: string;
@@ -36,7 +38,13 @@ export interface DataLayout {
   published: string;
   /** Scratch space for a run in progress. */
   work: string;
+  /** Who holds the lock (pid, run id, start): there while a run is busy, or left by one that was killed. */
   lockFile: string;
+}
+
+/** The file whose kernel lock is the lock itself (see pipelines/nightly/lock.ts); it stays in place. */
+export function heldLockFile(lockFile: string): string {
+  return `${lockFile}.duckdb`;
 }
 
 export function dataLayout(dataDir: string): DataLayout {
@@ -44,6 +52,7 @@ export function dataLayout(dataDir: string): DataLayout {
   return {
     root,
     warehouse: join(root, 'warehouse', 'rijm.duckdb'),
+    warehouseDir: join(root, 'warehouse'),
     archive: join(root, 'archive'),
     reports: join(root, 'reports'),
     exports: join(root, 'exports'),
