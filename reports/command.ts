@@ -41,7 +41,7 @@ export const command: Command = {
         ...(runId === undefined ? {} : { runId }),
       });
       ctx.out.write(
-        `${summary.reports.length} rapporten${summary.pdf ? ' (html en pdf)' : ' (html)'} in ${summary.outDir}\n`,
+        `${summary.reports.length} reports${summary.pdf ? ' (HTML and PDF)' : ' (HTML)'} in ${summary.outDir}\n`,
       );
     } finally {
       db.close();

@@ -102,6 +102,7 @@ export async function renderReports(db: Warehouse, opts: RenderOptions): Promise
   ];
 
   mkdirSync(opts.outDir, { recursive: true });
+  opts.log.debug('report.start', { reports: scopes.length });
   const makePdf = wantPdf(opts.pdf ?? 'auto', opts.chromiumPath);
   const reports: RenderedReport[] = [];
   for (const scope of scopes) {
@@ -143,6 +144,7 @@ export async function renderReports(db: Warehouse, opts: RenderOptions): Promise
   );
 
   if (makePdf) {
+    opts.log.debug('report.pdfs_start', { reports: reports.length });
     await printPdfs(
       reports.map((r) => [join(opts.outDir, r.html), join(opts.outDir, r.pdf!)] as [string, string]),
       opts.chromiumPath,

@@ -195,7 +195,7 @@ export async function buildModels(db: Warehouse, opts: BuildOptions): Promise<Bu
   const given = opts.peildatum === undefined ? null : parsePeildatum(opts.peildatum);
   const models = orderModels(readModels(dir));
   checkTestReferences(models);
-  opts.log.info('build_start', { models: models.length, peildatum: given ?? 'berekend' });
+  opts.log.info('build_start', { models: models.length, peildatum: given ?? 'computed' });
 
   const build = async (): Promise<BuildSummary> => {
     for (const layer of LAYERS) await db.run(`create schema if not exists ${ident(layer)}`);

@@ -175,9 +175,11 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
     opts.log.warn('hidden_files_skipped', {
       count: hidden.length,
       files: hidden.slice(0, 50),
-      reason: 'namen die met een punt beginnen worden niet ingelezen (upload bezig of systeembestand)',
+      message: 'names that start with a dot are not read (an upload in progress, or a system file)',
     });
   }
+  // For a person watching: what there is to read (the terminal shows files and megabytes done of these).
+  opts.log.info('ingest_start', { files: found.length, bytes: found.reduce((n, f) => n + f.size, 0) });
   const byFolder = new Map<string, FoundFile[]>();
   for (const f of found) byFolder.set(f.folder, [...(byFolder.get(f.folder) ?? []), f]);
 
@@ -192,6 +194,7 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
         summary.perGemeente[key] ??= emptySummary();
         const g = summary.perGemeente[key];
         const conn = await db.connect();
+        opts.log.debug('gemeente_start', { gemeente: key, files: files.length });
         try {
           const state = await readFolderState(conn, key);
           await conn.bufferAppends(true);
@@ -216,6 +219,7 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
               const outcome = await ingestFile(conn, file, state, batches, full);
               if (outcome === 'skipped') {
                 summary.skippedFiles++;
+                opts.log.debug('file_skipped', { gemeente: key, file: file.name, bytes: file.size });
                 continue;
               }
               if (outcome !== 'waiting') tally(outcome);
@@ -238,6 +242,7 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
           }
         } finally {
           conn.close();
+          opts.log.debug('gemeente_done', { gemeente: key });
         }
       }),
     ),
@@ -379,6 +384,7 @@ async function ingestFile(
       gemeente: gemeenteCode,
       file: file.name,
       type: file.type,
+      bytes: file.size,
       result: outcome.result,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
       read: outcome.recordsRead,

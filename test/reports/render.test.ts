@@ -301,7 +301,7 @@ describe('rijm report', () => {
         log: memoryLogger(clock),
       });
       expect(code).toBe(0);
-      expect(stdout).toContain('12 rapporten (html)');
+      expect(stdout).toContain('12 reports (HTML)');
       expect(existsSync(join(layout.reports, 'GM0193', 'index.html'))).toBe(true);
       expect(
         await main(['report', '--data-dir', dataDir, '--pdf', 'soms'], {
