@@ -1,13 +1,29 @@
 /**
- * PDFs beside the HTML reports, printed by headless Chromium (Debian's /usr/bin/chromium through
- * playwright-core). Every request other than the report file itself is refused, so printing cannot
- * reach the network.
+ * PDFs beside the HTML reports, printed by headless Chromium (Debian's /usr/bin/chromium, or the one
+ * `RIJM_CHROMIUM` or `--chromium` names, through playwright-core). Every request other than the report
+ * file itself is refused, so printing cannot reach the network.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { RijmError } from '../pipelines/lib/errors.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The browser a command was told to use (`--chromium PATH`, else `RIJM_CHROMIUM`), or undefined for the
+ * default. A path given that does not exist is an error at once, not a run without PDFs.
+ */
+export function chromiumOption(option: unknown, env: NodeJS.ProcessEnv): string | undefined {
+  const [value, origin] =
+    typeof option === 'string' ? [option, '--chromium'] : [env.RIJM_CHROMIUM, 'RIJM_CHROMIUM'];
+  if (!value?.trim()) return undefined;
+  if (!existsSync(value)) {
+    throw new RijmError(
+      `Chromium not found: ${value} (from ${origin}); point it at the browser, or use --pdf no`,
+    );
+  }
+  return value;
+}
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -27,7 +43,7 @@ export function wantPdf(mode: PdfMode, chromiumPath = CHROMIUM_PATH): boolean {
   const present = existsSync(chromiumPath);
   if (mode === 'yes' && !present) {
     throw new RijmError(
-      `cannot make PDFs: Chromium not found: ${chromiumPath} (apt-get install chromium, or --pdf no)`,
+      `cannot make PDFs: Chromium not found: ${chromiumPath} (apt-get install chromium, set RIJM_CHROMIUM, or --pdf no)`,
     );
   }
   return present;

@@ -46,6 +46,7 @@ export interface ReportStepOptions {
   log: Logger;
   clock: () => Date;
   pdf?: 'auto' | 'yes' | 'no';
+  chromiumPath?: string;
 }
 
 export interface NightlySteps {
