@@ -9,6 +9,7 @@ import type { Command } from '../lib/command.js';
 import { Warehouse } from '../lib/db.js';
 import { ExitCode, RijmError } from '../lib/errors.js';
 import { dataLayout } from '../lib/paths.js';
+import { preparePrivate } from '../lib/private.js';
 import { acquireLock } from '../nightly/lock.js';
 import { clearWork, publishDirectory, publishedNames } from '../nightly/publish.js';
 import { makeRunId } from '../nightly/run.js';
@@ -40,9 +41,10 @@ Options:
     const out = typeof ctx.options.out === 'string' ? resolve(ctx.options.out) : undefined;
     if (out && existsSync(out)) throw new RijmError(`the export folder already exists: ${out}`);
     // The lock keeps a nightly run from swapping the exports link at the same moment.
+    if (!out) preparePrivate(layout);
     const lock = out
       ? undefined
-      : acquireLock(layout.lockFile, {
+      : await acquireLock(layout.lockFile, {
           owner: { pid: process.pid, runId, startedAt: ctx.clock().toISOString(), command: 'export' },
           log: ctx.log,
         });

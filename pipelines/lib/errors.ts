@@ -29,4 +29,6 @@ export const ExitCode = {
   usage: 2,
   /** The run completed, but deliveries or rows were rejected. */
   rejected: 3,
+  /** Another run holds the data directory's lock: this one did not start. */
+  busy: 4,
 } as const;

@@ -6,7 +6,7 @@
  * `RIJM_PSEUDONYM_KEY_FILE`. Only the demo may run without one: it then uses a fixed, public demo key
  * and says so. The research file is re-keyed with a separate key (`RIJM_RESEARCH_KEY`, same rules).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RijmError } from './errors.js';
 import type { Logger } from './log.js';
@@ -53,6 +53,13 @@ export class SecretKey {
 
   static fromTransfer(t: { value: Uint8Array; purpose: KeyPurpose; isDemo: boolean }): SecretKey {
     return new SecretKey(Buffer.from(t.value), t.purpose, t.isDemo);
+  }
+
+  /** Whether `other` is the same secret (compared in constant time). */
+  sameAs(other: SecretKey): boolean {
+    const a = this.#value;
+    const b = other.#value;
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   toString(): string {
@@ -110,6 +117,19 @@ export function loadKey(
     `no ${purpose} key: set ${names.value} (at least ${MIN_KEY_LENGTH} characters) or ${names.file}; ` +
       'only the demo (--demo) runs without one',
   );
+}
+
+/**
+ * Refuses a research key that is the pseudonym key: the research file is re-keyed so that its pseudonyms
+ * cannot be joined to the operational warehouse, which one key for both would undo.
+ */
+export function assertDistinctKeys(pseudonymKey: SecretKey, researchKey: SecretKey): void {
+  if (pseudonymKey.sameAs(researchKey)) {
+    throw new RijmError(
+      `the research key is the same as the pseudonym key: set ${envNames.research.value} (or ${envNames.research.file}) ` +
+        `to a second secret of at least ${MIN_KEY_LENGTH} characters, so the research file cannot be joined to the warehouse`,
+    );
+  }
 }
 
 /** The client pseudonym for a BSN: the HMAC of its nine digits. */

@@ -6,12 +6,16 @@
  * `working` inside the publication) the run logs `test_paused` when it reaches that point and then waits
  * for ever, so a test can kill it there. Nothing else reads the variable; never set it in production.
  */
+import { chromiumOption } from '../../reports/pdf.js';
 import { workerCount } from '../ingest/ijw/pool.js';
 import type { Command } from '../lib/command.js';
 import { memoryLimitFromEnv } from '../lib/db.js';
-import { UsageError } from '../lib/errors.js';
-import { loadKey } from '../lib/pseudonym.js';
-import { formatSummary, PAUSE_POINTS, type PausePoint, runNightly } from './run.js';
+import { ExitCode, RijmError, UsageError } from '../lib/errors.js';
+import { withFields } from '../lib/log.js';
+import { assertDistinctKeys, loadKey } from '../lib/pseudonym.js';
+import { LockBusyError } from './lock.js';
+import { notify, notifyCommand } from './notify.js';
+import { formatSummary, makeRunId, PAUSE_POINTS, type PausePoint, randomHex, runNightly } from './run.js';
 import { type NightlySteps, realSteps } from './steps.js';
 
 /** Validates `YYYY-MM-DD` as a calendar date. */
@@ -54,18 +58,31 @@ Options:
   --peildatum YYYY-MM-DD  the date up to which the data is complete (default: computed from the data);
                           set it to reproduce a run exactly
   --pdf auto|yes|no       PDF versions of the reports (default auto: when a browser is available)
+  --chromium PATH         the browser for the PDFs (default RIJM_CHROMIUM, else /usr/bin/chromium)
+  --notify-command CMD    run CMD (through /bin/sh) with the summary on its input when the run fails,
+                          rejects deliveries or rows, or cannot start (default RIJM_NOTIFY_COMMAND);
+                          RIJM_RUN_ID, RIJM_RUN_STATUS and RIJM_EXIT_CODE are in its environment
   --demo                  allow the public demo keys when RIJM_PSEUDONYM_KEY / RIJM_RESEARCH_KEY are not
                           set (never for real deliveries)
 
+Keys: RIJM_PSEUDONYM_KEY (or RIJM_PSEUDONYM_KEY_FILE) and RIJM_RESEARCH_KEY (or RIJM_RESEARCH_KEY_FILE),
+two different secrets of at least 32 characters.
+
 Exit codes: 0 everything loaded, 3 completed but deliveries or rows were rejected, 1 the run failed
-(nothing published), 2 wrong usage.`,
+(nothing published) or could not start, 4 another run is in progress (this one did not start),
+2 wrong usage.`,
   options: {
     peildatum: { type: 'string' },
     pdf: { type: 'string', default: 'auto' },
+    chromium: { type: 'string' },
+    'notify-command': { type: 'string' },
     demo: { type: 'boolean', default: false },
   },
   async run(ctx) {
-    const { options, log } = ctx;
+    const { options } = ctx;
+    // The run's id is on every line it logs, also those before it starts (a missing key, a demo key).
+    const runId = makeRunId(ctx.clock(), randomHex());
+    const log = withFields(ctx.log, { runId });
     const peildatum =
       typeof options.peildatum === 'string' ? parseDateOption('peildatum', options.peildatum) : undefined;
     const pdf = String(options.pdf);
@@ -74,24 +91,55 @@ Exit codes: 0 everything loaded, 3 completed but deliveries or rows were rejecte
     }
     if (ctx.positionals.length) throw new UsageError(`unexpected argument: ${ctx.positionals[0]}`);
     const demo = options.demo === true;
-    // Settings from the environment are checked before the run starts.
-    workerCount(ctx.env);
-    memoryLimitFromEnv(ctx.env);
-    const pause = pauseHook(ctx.env, log);
-    const pseudonymKey = loadKey('pseudonym', { env: ctx.env, demo, log });
-    const researchKey = loadKey('research', { env: ctx.env, demo, log });
-    const steps = nightlySteps.override ?? (await realSteps());
-    const result = await runNightly(
-      { inbox: ctx.inbox, dataDir: ctx.dataDir, peildatum, pdf, pseudonymKey, researchKey },
-      {
-        steps,
-        log,
-        clock: ctx.clock,
-        ...(ctx.out.isTTY ? { progress: (line: string) => ctx.out.write(`${line}\n`) } : {}),
-        ...(pause ? { pause } : {}),
-      },
-    );
-    ctx.out.write(`${formatSummary(result)}\n`);
+    const notifyWith = notifyCommand(options['notify-command'], ctx.env);
+    const sendNotice = async (n: { runId: string; status: string; exitCode: number; text: string }) => {
+      if (notifyWith) await notify(notifyWith, { ...n, dataDir: ctx.dataDir }, { env: ctx.env, log });
+    };
+    let result: Awaited<ReturnType<typeof runNightly>>;
+    try {
+      // Settings from the environment are checked before the run starts.
+      workerCount(ctx.env);
+      memoryLimitFromEnv(ctx.env);
+      const chromiumPath = pdf === 'no' ? undefined : chromiumOption(options.chromium, ctx.env);
+      const pause = pauseHook(ctx.env, log);
+      const pseudonymKey = loadKey('pseudonym', { env: ctx.env, demo, log });
+      const researchKey = loadKey('research', { env: ctx.env, demo, log });
+      assertDistinctKeys(pseudonymKey, researchKey);
+      const steps = nightlySteps.override ?? (await realSteps());
+      result = await runNightly(
+        {
+          inbox: ctx.inbox,
+          dataDir: ctx.dataDir,
+          peildatum,
+          pdf,
+          pseudonymKey,
+          researchKey,
+          ...(chromiumPath ? { chromiumPath } : {}),
+        },
+        { steps, log: ctx.log, clock: ctx.clock, runId, ...(pause ? { pause } : {}) },
+      );
+    } catch (error) {
+      // Another run being busy is no failure; anything else that keeps a run from starting is.
+      if (error instanceof RijmError && !(error instanceof LockBusyError) && !(error instanceof UsageError)) {
+        await sendNotice({
+          runId,
+          status: 'failed',
+          exitCode: error.exitCode,
+          text: `RIJM nightly run could not start (exit code ${error.exitCode}):\n${error.message}`,
+        });
+      }
+      throw error;
+    }
+    const summary = formatSummary(result);
+    ctx.out.write(`${summary}\n`);
+    if (result.exitCode === ExitCode.failed || result.exitCode === ExitCode.rejected) {
+      await sendNotice({
+        runId: result.runId,
+        status: result.status,
+        exitCode: result.exitCode,
+        text: summary,
+      });
+    }
     return result.exitCode;
   },
 };

@@ -5,10 +5,11 @@
  *
  * Bad data does not fail a run: it is counted and makes the status `rejected` (exit code 3). A step that
  * throws fails the run (exit code 1): nothing is published, the working warehouse stays as it was, and
- * the outcome is appended to the run journal (`runs.jsonl`), since the warehouse it would be recorded in
- * is discarded.
+ * the outcome is appended to the run journal (`runs.jsonl`, see journal.ts), since the warehouse it would
+ * be recorded in is discarded. The journal also has the run's start and each step it began, so a run that
+ * is killed is reported by the next one as interrupted, with its step.
  */
-import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportMarts } from '../export/index.js';
 import { buildResearchFile } from '../export/research.js';
@@ -16,13 +17,26 @@ import { discoverInbox } from '../ingest/discover.js';
 import type { Warehouse } from '../lib/db.js';
 import { ExitCode, RijmError } from '../lib/errors.js';
 import { gemeenteByCbsCode } from '../lib/gemeenten.js';
-import type { Logger } from '../lib/log.js';
-import { type DataLayout, dataLayout } from '../lib/paths.js';
+import { type Logger, withFields } from '../lib/log.js';
+import { dataLayout } from '../lib/paths.js';
+import { defaultFileMode, makePrivateFile, preparePrivate } from '../lib/private.js';
 import type { SecretKey } from '../lib/pseudonym.js';
+import { describeCounts } from '../lib/terminal.js';
+import { localDateTime } from '../lib/time.js';
+import { release } from '../lib/version.js';
 import { openWarehouse } from '../lib/warehouse.js';
-import { acquireLock } from './lock.js';
+import {
+  describeOverdue,
+  type GemeenteDeliveries,
+  readDeliveries,
+  rhythmFromProfiles,
+} from './deliveries.js';
+import { appendJournal, type JournalLine, journalPath, unfinishedRuns } from './journal.js';
+import { acquireLock, LockBusyError } from './lock.js';
 import { clearWork, copyWorkingWarehouse, type PublishPoint, publish, publishedNames } from './publish.js';
 import type { IngestResult, NightlySteps } from './steps.js';
+
+export { journalPath };
 
 export const STEPS = ['discover', 'ingest', 'build', 'reports', 'exports', 'publish'] as const;
 export type Step = (typeof STEPS)[number];
@@ -79,6 +93,10 @@ export interface RunResult {
   quarantine: QuarantineCount[];
   /** Paths now published (empty when the run failed). */
   published: string[];
+  /** Gemeenten that delivered nothing for longer than their rhythm (known once the exports are done). */
+  overdue: GemeenteDeliveries[];
+  /** Earlier runs that started and never ended, found by this one. */
+  interrupted: { runId: string; step: string | null; startedAt: string }[];
 }
 
 export interface NightlyOptions {
@@ -89,19 +107,22 @@ export interface NightlyOptions {
   pseudonymKey: SecretKey;
   researchKey: SecretKey;
   concurrency?: number;
+  /** The browser for the PDFs (default: the reports' own, see reports/pdf.ts). */
+  chromiumPath?: string;
+  /** Delivery rhythm in days per gemeente (default: from the profiles). */
+  rhythm?: (gemeente: string) => number;
 }
 
 export interface NightlyContext {
   steps: NightlySteps;
   log: Logger;
   clock: () => Date;
-  /** A line for a person watching on a terminal; absent when nobody is. */
-  progress?: (line: string) => void;
   /** Test hook: called at every pause point; a test makes it wait so it can kill the process there. */
   pause?: (point: PausePoint) => Promise<void>;
+  /** The run id, when the caller made it (to log with it before the run starts). */
+  runId?: string;
   /** The random part of the run id (tests pin it). */
   randomSuffix?: () => string;
-  isAlive?: (pid: number) => boolean;
   pid?: number;
 }
 
@@ -113,15 +134,10 @@ export function makeRunId(now: Date, suffix: string): string {
     .replace(/\.\d{3}/, '')}-${suffix}`;
 }
 
-function randomHex(): string {
+export function randomHex(): string {
   return Math.floor(Math.random() * 0x1000000)
     .toString(16)
     .padStart(6, '0');
-}
-
-/** The run journal: one JSON line per finished run, whatever its outcome. */
-export function journalPath(layout: DataLayout): string {
-  return join(layout.root, 'runs.jsonl');
 }
 
 /** UTC timestamp as DuckDB reads it into a TIMESTAMP column (meta.* stores UTC). */
@@ -147,19 +163,52 @@ async function rejectedIn(db: Warehouse, runId: string): Promise<[RejectedDelive
 
 /**
  * Runs the nightly job. Resolves to its result whether it succeeded or failed; throws only when it
- * cannot start (another run holds the lock, the data directory cannot be written).
+ * cannot start (another run holds the lock: a LockBusyError, exit code 4; a private folder is open to
+ * others; the data directory cannot be written). A run that cannot start is in the journal too.
  */
 export async function runNightly(options: NightlyOptions, ctx: NightlyContext): Promise<RunResult> {
-  const { log, clock, steps } = ctx;
+  const { clock, steps } = ctx;
   const layout = dataLayout(options.dataDir);
   const pause = ctx.pause ?? (async () => undefined);
   const started = clock();
-  const runId = makeRunId(started, (ctx.randomSuffix ?? randomHex)());
-  const lock = acquireLock(layout.lockFile, {
-    owner: { pid: ctx.pid ?? process.pid, runId, startedAt: started.toISOString(), command: 'nightly' },
-    log,
-    ...(ctx.isAlive ? { isAlive: ctx.isAlive } : {}),
-  });
+  const runId = ctx.runId ?? makeRunId(started, (ctx.randomSuffix ?? randomHex)());
+  // Every line of the run carries its id, so it can be joined to the run in a log store.
+  const log = withFields(ctx.log, { runId });
+  const pid = ctx.pid ?? process.pid;
+
+  const refused = (error: unknown): never => {
+    const busy = error instanceof LockBusyError;
+    try {
+      appendJournal(layout, {
+        run_id: runId,
+        event: 'end',
+        command: 'nightly',
+        pid,
+        release: release(),
+        started_at: started.toISOString(),
+        ended_at: clock().toISOString(),
+        status: busy ? 'busy' : 'failed',
+        exit_code: busy ? ExitCode.busy : ExitCode.failed,
+        failed_step: busy ? null : 'start',
+        error: (error as Error).message,
+      });
+    } catch {
+      // A data directory that cannot be written cannot hold the journal either; the error says why.
+    }
+    log.error(busy ? 'run_refused_busy' : 'run_refused', { error: (error as Error).message });
+    throw error;
+  };
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    mkdirSync(layout.root, { recursive: true });
+    preparePrivate(layout);
+    lock = await acquireLock(layout.lockFile, {
+      owner: { pid, runId, startedAt: started.toISOString(), command: 'nightly' },
+      log,
+    });
+  } catch (error) {
+    return refused(error);
+  }
 
   const result: RunResult = {
     runId,
@@ -172,6 +221,8 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     rejectedDeliveries: [],
     quarantine: [],
     published: [],
+    overdue: [],
+    interrupted: [],
   };
   let db: Warehouse | undefined;
   let current: Step = 'discover';
@@ -180,10 +231,10 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
   const step = async <T extends Record<string, unknown>>(name: Step, fn: () => Promise<T>): Promise<T> => {
     current = name;
     const index = STEPS.indexOf(name) + 1;
-    ctx.progress?.(`[${index}/${STEPS.length}] ${name} …`);
+    appendJournal(layout, { run_id: runId, event: 'step', step: name, at: clock().toISOString() });
     const t0 = clock().getTime();
     const cpu0 = process.cpuUsage();
-    log.info('step_start', { runId, step: name });
+    log.info('step_start', { step: name, index, of: STEPS.length });
     const counts = await fn();
     const ms = clock().getTime() - t0;
     // CPU time of the whole process (DuckDB's threads and the ingest's workers included): steadier than
@@ -191,15 +242,45 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     result.steps.push({ step: name, ms, counts });
-    log.info('step_done', { runId, step: name, ms, cpuMs, ...counts });
-    ctx.progress?.(`[${index}/${STEPS.length}] ${name} klaar in ${(ms / 1000).toFixed(1)} s`);
+    log.info('step_done', { step: name, ms, cpuMs, ...counts });
     await pause(name);
     return counts;
   };
 
   try {
+    appendJournal(
+      layout,
+      {
+        run_id: runId,
+        event: 'start',
+        command: 'nightly',
+        pid,
+        release: release(),
+        started_at: started.toISOString(),
+        step: 'discover',
+      },
+      true,
+    );
+    // This run holds the lock, so a run that started and never ended is not running any more.
+    for (const left of unfinishedRuns(layout, runId)) {
+      result.interrupted.push({ runId: left.run_id, step: left.step, startedAt: left.started_at });
+      log.warn('run_interrupted', {
+        interruptedRun: left.run_id,
+        step: left.step,
+        startedAt: left.started_at,
+        message: `run ${left.run_id} did not finish (killed, crashed or the machine stopped) during step ${left.step ?? 'start'}`,
+      });
+      appendJournal(layout, {
+        run_id: left.run_id,
+        event: 'end',
+        status: 'interrupted',
+        ended_at: null,
+        failed_step: left.step,
+        error: `did not finish; noticed by run ${runId}`,
+      });
+    }
     log.info('run_start', {
-      runId,
+      release: release(),
       dataDir: layout.root,
       inbox: options.inbox,
       peildatum: options.peildatum ?? null,
@@ -208,6 +289,8 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     if (leftovers.length)
       log.warn('work_cleared', { runs: leftovers, message: 'left by runs that did not finish' });
     mkdirSync(workDir, { recursive: true });
+    for (const file of [layout.warehouse, `${layout.warehouse}.wal`])
+      if (existsSync(file)) makePrivateFile(file);
 
     await step('discover', async () => {
       if (!existsSync(options.inbox)) throw new RijmError(`the inbox does not exist: ${options.inbox}`);
@@ -220,10 +303,10 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     const copied = copyWorkingWarehouse(layout, workWarehouse);
     db = await openWarehouse(workWarehouse);
     await db.run(
-      'insert into meta.runs (run_id, started_at, status, peildatum) values ($1, $2::timestamp, $3, $4::date)',
-      [runId, sqlTimestamp(started), 'running', options.peildatum ?? null],
+      'insert into meta.runs (run_id, started_at, status, peildatum, release) values ($1, $2::timestamp, $3, $4::date, $5)',
+      [runId, sqlTimestamp(started), 'running', options.peildatum ?? null, release()],
     );
-    log.debug('work_warehouse', { runId, fromWorking: copied });
+    log.debug('work_warehouse', { fromWorking: copied });
 
     const work = db;
     await step('ingest', async () => {
@@ -263,6 +346,7 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
         log,
         clock,
         ...(options.pdf ? { pdf: options.pdf } : {}),
+        ...(options.chromiumPath ? { chromiumPath: options.chromiumPath } : {}),
       }),
     );
 
@@ -289,6 +373,9 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     });
 
     [result.rejectedDeliveries, result.quarantine] = await rejectedIn(work, runId);
+    result.overdue = (await readDeliveries(work, clock(), options.rhythm ?? rhythmFromProfiles())).filter(
+      (d) => d.overdue,
+    );
     const rejected = (result.ingest?.rejectedFiles ?? 0) > 0 || (result.ingest?.rowsQuarantined ?? 0) > 0;
     result.status = rejected ? 'rejected' : 'ok';
     result.exitCode = rejected ? ExitCode.rejected : ExitCode.ok;
@@ -312,7 +399,11 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
         reports: existsSync(reports) ? reports : undefined,
         exports: join(workDir, publishedNames.exports),
       };
+      // The working warehouse is private (0600), but the copy published from it takes the mode the
+      // publication gives its files, not the working one's: hand it over with the default mode.
+      chmodSync(workWarehouse, defaultFileMode());
       await publish(layout, staged, pause);
+      makePrivateFile(layout.warehouse);
       result.published = Object.values(publishedNames).map((name) => join(layout.published, name));
       return { published: layout.published };
     });
@@ -325,16 +416,16 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     result.error = (error as Error).message;
     result.endedAt = clock().toISOString();
     result.published = [];
-    log.error('step_failed', { runId, step: current, error: result.error });
-    if ((error as Error).stack) log.debug('step_failed_stack', { runId, stack: (error as Error).stack });
+    log.error('step_failed', { step: current, error: result.error });
+    if ((error as Error).stack) log.debug('step_failed_stack', { stack: (error as Error).stack });
   } finally {
     try {
-      appendFileSync(journalPath(layout), `${JSON.stringify(journalLine(result))}\n`);
+      appendJournal(layout, journalLine(result));
     } finally {
       lock.release();
     }
   }
-  log.info('run_end', { runId, status: result.status, exitCode: result.exitCode });
+  log.info('run_end', { status: result.status, exitCode: result.exitCode });
   return result;
 }
 
@@ -345,26 +436,15 @@ export function runRecord(result: RunResult): Record<string, unknown> {
     perGemeente: result.ingest?.perGemeente ?? {},
     rejectedDeliveries: result.rejectedDeliveries,
     quarantine: result.quarantine,
+    overdue: result.overdue.map((d) => d.gemeente),
   };
-}
-
-export interface JournalLine {
-  run_id: string;
-  started_at: string;
-  ended_at: string;
-  status: RunStatus;
-  peildatum: string | null;
-  failed_step: Step | null;
-  error: string | null;
-  files: number;
-  rejected_files: number;
-  rows_loaded: number;
-  rows_quarantined: number;
 }
 
 function journalLine(result: RunResult): JournalLine {
   return {
     run_id: result.runId,
+    event: 'end',
+    exit_code: result.exitCode,
     started_at: result.startedAt,
     ended_at: result.endedAt,
     status: result.status,
@@ -375,6 +455,7 @@ function journalLine(result: RunResult): JournalLine {
     rejected_files: result.ingest?.rejectedFiles ?? 0,
     rows_loaded: result.ingest?.rowsLoaded ?? 0,
     rows_quarantined: result.ingest?.rowsQuarantined ?? 0,
+    overdue: result.overdue.map((d) => d.gemeente),
   };
 }
 
@@ -388,15 +469,19 @@ export function formatSummary(result: RunResult): string {
   };
   const lines = [
     `RIJM nightly run ${result.runId}: ${verdict[result.status]} (exit code ${result.exitCode})`,
-    `peildatum ${result.peildatum ?? '-'}, ${seconds.toFixed(1)} s`,
+    `started ${localDateTime(new Date(result.startedAt))}, took ${seconds.toFixed(1)} s, peildatum ${result.peildatum ?? '-'}`,
     '',
   ];
+  for (const r of result.interrupted) {
+    lines.push(
+      `Run ${r.runId} did not finish (interrupted during step ${r.step ?? 'start'}); this run took over.`,
+    );
+  }
+  if (result.interrupted.length) lines.push('');
   for (const s of result.steps) {
-    const counts = Object.entries(s.counts)
-      .filter(([, v]) => typeof v !== 'object')
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-    lines.push(`  ${s.step.padEnd(9)} ${(s.ms / 1000).toFixed(1).padStart(6)} s  ${counts}`);
+    lines.push(
+      `  ${s.step.padEnd(9)} ${(s.ms / 1000).toFixed(1).padStart(6)} s  ${describeCounts(s.counts)}`,
+    );
   }
   const per = Object.entries(result.ingest?.perGemeente ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (per.length) {
@@ -418,17 +503,24 @@ export function formatSummary(result: RunResult): string {
     );
   } else {
     if (result.rejectedDeliveries.length || result.quarantine.length) {
-      lines.push('', 'To act on (tell the gemeente; details in its report, data-quality section):');
+      lines.push(
+        '',
+        'To act on (pass on to the gemeente; the reasons are quoted in Dutch, as its report gives them):',
+      );
       for (const d of result.rejectedDeliveries) {
         const what =
           d.result === 'afgewezen' ? 'rejected' : `partly rejected (${d.records_quarantined} rows)`;
         const file = d.member_name ? `${d.file_name} › ${d.member_name}` : d.file_name;
-        lines.push(`  ${d.gemeente} ${file}: ${what}${d.reason ? `: ${d.reason}` : ''}`);
+        lines.push(`  ${d.gemeente} ${file}: ${what}${d.reason ? `: “${d.reason}”` : ''}`);
       }
       for (const q of result.quarantine)
         lines.push(`  ${q.gemeente}: ${q.n} row(s) in quarantine, rule ${q.rule}`);
     }
     lines.push('', `Published: ${result.published.join(', ')}`);
+  }
+  if (result.overdue.length) {
+    lines.push('', 'Overdue (nothing delivered for longer than their rhythm; ask them to deliver):');
+    for (const d of result.overdue) lines.push(`  ${describeOverdue(d)}`);
   }
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { Cron } from 'croner';
 import type { Command } from '../lib/command.js';
 import { ExitCode, RijmError, UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { loadKey } from '../lib/pseudonym.js';
+import { assertDistinctKeys, loadKey } from '../lib/pseudonym.js';
 import { command as nightly } from './command.js';
 
 export const DEFAULT_CRON = '0 2 * * *';
@@ -128,11 +128,14 @@ Every run logs its steps and summary as \`rijm nightly\` does.
 Options:
   --cron EXPR      cron expression: minute hour day-of-month month day-of-week (default "${DEFAULT_CRON}")
   --tz ZONE        IANA time zone (default ${DEFAULT_TZ})
-  --pdf auto|yes|no, --demo   passed to every run (see rijm nightly --help)`,
+  --pdf auto|yes|no, --chromium PATH, --notify-command CMD, --demo
+                   passed to every run (see rijm help nightly)`,
   options: {
     cron: { type: 'string', default: DEFAULT_CRON },
     tz: { type: 'string', default: DEFAULT_TZ },
     pdf: { type: 'string', default: 'auto' },
+    chromium: { type: 'string' },
+    'notify-command': { type: 'string' },
     demo: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -140,8 +143,14 @@ Options:
     const timezone = String(ctx.options.tz);
     checkSchedule(cron, timezone);
     // Fail now, not at 02:00, when the keys are missing.
-    loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log });
-    loadKey('research', { env: ctx.env, demo: ctx.options.demo === true });
+    assertDistinctKeys(
+      loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log }),
+      loadKey('research', { env: ctx.env, demo: ctx.options.demo === true }),
+    );
+    const passed = ['pdf', 'chromium', 'notify-command', 'demo'] as const;
+    const runOptions = Object.fromEntries(
+      passed.filter((k) => ctx.options[k] !== undefined).map((k) => [k, ctx.options[k]]),
+    );
     return await runSchedule({
       cron,
       timezone,
@@ -150,7 +159,7 @@ Options:
       forceExit: (code) => process.exit(code),
       runOnce: async () => {
         try {
-          return await nightly.run({ ...ctx, options: { pdf: ctx.options.pdf, demo: ctx.options.demo } });
+          return await nightly.run({ ...ctx, options: runOptions });
         } catch (error) {
           if (!(error instanceof RijmError)) throw error;
           ctx.log.error('run_refused', { error: error.message });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { dataLayout } from '../../pipelines/lib/paths.js';
+import { readJournal } from '../../pipelines/nightly/journal.js';
 import { PAUSE_POINTS } from '../../pipelines/nightly/run.js';
 import { compiledDir, compileProject } from '../helpers/compile.js';
 import { addFile, baseFiles, makeRegion, query } from './helpers.js';
@@ -135,25 +136,40 @@ describe('a nightly run in a child process', () => {
       if (point !== 'working' && point !== 'publish')
         expect(readFileSync(layout.warehouse).equals(working)).toBe(true);
 
+      // Before the next run, the journal already tells what happened: a run that never ended, with its step.
+      const step = point === 'staged' || point === 'working' ? 'publish' : point;
+      expect(readJournal(layout).at(-1)).toMatchObject({ status: 'running', step });
       const next = await rijm(args(region));
       expect(next.code, next.stderr).toBe(0);
       expect(next.stderr).toContain('"stale_lock_taken_over"');
+      expect(next.stderr).toContain('"run_interrupted"');
       expect(await publication(region.dataDir)).toEqual(expected);
       expect(readdirSync(layout.work)).toEqual([]);
+      expect(
+        readJournal(layout)
+          .slice(-2)
+          .map((j) => [j.status, j.failed_step]),
+      ).toEqual([
+        ['interrupted', step],
+        ['ok', null],
+      ]);
     },
   );
 
-  it('refuses a second run while one is busy, naming its pid', async () => {
+  it('refuses a second run while one is busy with exit code 4, naming its pid, and journals it', async () => {
     const copy = makeRegion({});
     cpSync(template.root, copy.root, { recursive: true, verbatimSymlinks: true });
     const region = { inbox: join(copy.root, 'inbox'), dataDir: join(copy.root, 'data') };
     const run = await pausedRun(args(region), 'ingest');
     try {
       const second = await rijm(args(region));
-      expect(second.code).toBe(1);
+      expect(second.code).toBe(4);
       expect(second.stderr).toContain(
         `rijm: another run holds the lock ${dataLayout(region.dataDir).lockFile}: pid ${run.pid}`,
       );
+      const journal = readJournal(dataLayout(region.dataDir));
+      expect(journal.map((j) => j.status).slice(-2)).toEqual(['running', 'busy']);
+      expect(journal.at(-1)).toMatchObject({ exit_code: 4 });
     } finally {
       await run.kill();
     }

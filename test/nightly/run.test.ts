@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataLayout } from '../../pipelines/lib/paths.js';
+import { readJournal } from '../../pipelines/nightly/journal.js';
 import { formatSummary, makeRunId, runNightly } from '../../pipelines/nightly/run.js';
 import { fakeSteps } from './fixtures/fake-steps.mjs';
 import { addFile, baseFiles, makeRegion, options, query, quietContext } from './helpers.js';
@@ -59,7 +60,7 @@ describe('runNightly', () => {
     expect(result.quarantine).toEqual([{ gemeente: 'GM0150', rule: 'getal_ongeldig', n: 1 }]);
     const summary = formatSummary(result);
     expect(summary).toContain('completed, but deliveries or rows were rejected (exit code 3)');
-    expect(summary).toContain('GM0193 bad_1.csv: rejected: geen CSV');
+    expect(summary).toContain('GM0193 bad_1.csv: rejected: “geen CSV”');
     expect(summary).toContain('GM0150: 1 row(s) in quarantine, rule getal_ongeldig');
     const [run] = await query<{ summary: string }>(
       join(dataLayout(region.dataDir).published, 'rijm.duckdb'),
@@ -99,12 +100,14 @@ describe('runNightly', () => {
       expect(readFileSync(join(layout.published, 'rijm.duckdb')).equals(before.published)).toBe(true);
       expect(readlinkSync(join(layout.published, 'exports'))).toBe(before.exports);
       expect(existsSync(layout.lockFile)).toBe(false);
-      const journal = readFileSync(join(layout.root, 'runs.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
+      const journal = readJournal(layout);
       expect(journal.map((j) => j.status)).toEqual(['ok', 'failed']);
-      expect(journal[1]).toMatchObject({ failed_step: failAt, error: `fake ${failAt} failure` });
+      expect(journal[1]).toMatchObject({
+        failed_step: failAt,
+        step: failAt,
+        exit_code: 1,
+        error: `fake ${failAt} failure`,
+      });
     },
   );
 
