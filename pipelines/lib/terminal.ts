@@ -56,12 +56,25 @@ const countWords: Record<string, string> = {
   researchClients: 'research clients',
 };
 
+/** Fields of a step's record that are not its counts. */
+const skipped = new Set([
+  'time',
+  'level',
+  'event',
+  'runId',
+  'step',
+  'index',
+  'of',
+  'ms',
+  'cpuMs',
+  'published',
+]);
+
 /** `1163 files, 9 rejected, 53322 rows loaded`: a step's counts in words (nested values left out). */
 export function describeCounts(counts: Record<string, unknown>): string {
   const out: string[] = [];
   for (const [key, value] of Object.entries(counts)) {
-    if (value === null || typeof value === 'object' || key === 'runId' || key === 'step') continue;
-    if (key === 'ms' || key === 'cpuMs' || key === 'published') continue;
+    if (value === null || typeof value === 'object' || skipped.has(key)) continue;
     if (key === 'pdf') {
       out.push(value ? 'with PDFs' : 'without PDFs');
       continue;
@@ -111,7 +124,8 @@ export function terminalLogger(options: TerminalOptions): TerminalLogger {
   let lastDraw = Number.NEGATIVE_INFINITY;
   let ticker: ReturnType<typeof setInterval> | undefined;
 
-  const width = () => Math.max(40, (stream.columns ?? 100) - 1);
+  // A terminal that does not say its width (a pseudo-terminal of size 0, as `script` makes) gets 100.
+  const width = () => Math.max(40, (stream.columns || 100) - 1);
   const clear = () => {
     if (live) stream.write('\r\x1b[2K');
     live = false;
@@ -123,16 +137,17 @@ export function terminalLogger(options: TerminalOptions): TerminalLogger {
 
   const liveText = (s: StepState): string => {
     const elapsed = now() - s.started;
-    const parts = [`  ${s.label}`];
+    // What matters most comes first: a narrow terminal cuts the end of the line.
+    const parts = [`  ${s.label}`, clockDuration(elapsed)];
     if (s.name === 'ingest' && s.totalFiles !== undefined) {
       parts.push(`${s.files}/${s.totalFiles} files`);
       parts.push(`${megabytes(s.bytes)}/${megabytes(s.totalBytes ?? 0)} MB`);
-      if (s.rejected) parts.push(`${s.rejected} rejected`);
-      if (s.reading.length) parts.push(`reading ${s.reading.map(naam).join(', ')}`);
       const total = s.totalBytes ?? 0;
       if (s.bytes > 0 && total > s.bytes && elapsed > 2000) {
         parts.push(`about ${clockDuration(((total - s.bytes) * elapsed) / s.bytes)} left`);
       }
+      if (s.rejected) parts.push(`${s.rejected} rejected`);
+      if (s.reading.length) parts.push(`reading ${s.reading.map(naam).join(', ')}`);
     } else if (s.name === 'build' && s.models !== undefined) {
       parts.push(`${s.built}/${s.models} models`);
       if (s.current) parts.push(s.current);
@@ -145,7 +160,6 @@ export function terminalLogger(options: TerminalOptions): TerminalLogger {
       parts.push(`${s.tables} tables`);
       if (s.current) parts.push(s.current);
     }
-    parts.push(clockDuration(elapsed));
     const text = parts.join('  ');
     return text.length > width() ? `${text.slice(0, width() - 1)}…` : text;
   };
