@@ -45,6 +45,22 @@ export function checkSchedule(cron: string, timezone: string): Date | null {
   }
 }
 
+/**
+ * Whether the schedule had a tick in the hour up to `now`. A crontab line that runs every hour and starts
+ * the job only when this says so runs it at the schedule's time in the schedule's zone: Debian's cron
+ * ignores CRON_TZ and reads its times in the server's zone. Across daylight saving time the tick is
+ * croner's: on the night 02:00 does not exist it is 03:00, on the night it comes twice the first.
+ */
+export function isDue(cron: string, timezone: string, now: Date, windowMs = 3_600_000): boolean {
+  const job = new Cron(cron, { timezone, paused: true });
+  try {
+    const next = job.nextRun(new Date(now.getTime() - windowMs));
+    return next !== null && next.getTime() <= now.getTime();
+  } finally {
+    job.stop();
+  }
+}
+
 /** Runs the schedule until a stop signal; resolves to the exit code. */
 export async function runSchedule(options: ScheduleOptions): Promise<number> {
   const { log } = options;
@@ -125,14 +141,20 @@ in the time zone (default ${DEFAULT_TZ}; daylight saving time is followed). A ti
 a run is still busy is skipped. Stop with Ctrl-C or SIGTERM: a run in progress finishes first.
 Every run logs its steps and summary as \`rijm nightly\` does.
 
+With --due it runs nothing: it exits 0 when the schedule had a tick in the past hour and 1 when not, so
+that an hourly crontab line can start \`rijm nightly\` at 02:00 Dutch time on a server whose cron
+ignores time zones (docs/service/rijm.cron).
+
 Options:
   --cron EXPR      cron expression: minute hour day-of-month month day-of-week (default "${DEFAULT_CRON}")
   --tz ZONE        IANA time zone (default ${DEFAULT_TZ})
+  --due            exit 0 when a tick fell in the past hour, 1 when not; start nothing
   --pdf auto|yes|no, --chromium PATH, --notify-command CMD, --demo
                    passed to every run (see rijm help nightly)`,
   options: {
     cron: { type: 'string', default: DEFAULT_CRON },
     tz: { type: 'string', default: DEFAULT_TZ },
+    due: { type: 'boolean', default: false },
     pdf: { type: 'string', default: 'auto' },
     chromium: { type: 'string' },
     'notify-command': { type: 'string' },
@@ -142,6 +164,7 @@ Options:
     const cron = String(ctx.options.cron);
     const timezone = String(ctx.options.tz);
     checkSchedule(cron, timezone);
+    if (ctx.options.due === true) return isDue(cron, timezone, ctx.clock()) ? ExitCode.ok : ExitCode.failed;
     // Fail now, not at 02:00, when the keys are missing.
     assertDistinctKeys(
       loadKey('pseudonym', { env: ctx.env, demo: ctx.options.demo === true, log: ctx.log }),
