@@ -323,7 +323,15 @@ describe('the nightly job end to end on a generated region', () => {
   });
 
   it('passes every data test and publishes the reports, the research file and the exports', () => {
-    expect(first.out).toMatch(/build\s+[\d.]+ s\s+peildatum 2026-06-30, models \d+, tests \d+/);
+    expect(first.out).toMatch(/build\s+[\d.]+ s\s+peildatum 2026-06-30, \d+ models, \d+ data tests/);
+    // Off a terminal every log line is JSON with the run's id, the ingest's line per file too.
+    const runId = /^RIJM nightly run (\S+):/.exec(first.out)?.[1];
+    const records = first.err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { runId?: string; event: string });
+    expect(records.filter((r) => r.event === 'file_ingested').length).toBeGreaterThan(100);
+    expect(records.filter((r) => r.runId !== runId)).toEqual([]);
     const published = join(dataDir, 'published');
     for (const code of AREAS) expect(existsSync(join(published, 'reports', code, 'index.html'))).toBe(true);
     const index = readFileSync(join(published, 'reports', 'index.html'), 'utf8');
