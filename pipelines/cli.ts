@@ -45,7 +45,7 @@ const sharedHelp = `Options for every command:
   -h, --help       this help`;
 
 async function topHelp(): Promise<string> {
-  const lines = ['RIJM, de Regionale IJssellandse Monitor (jeugdhulp in jeugdregio IJsselland)', ''];
+  const lines = ['RIJM, the Regionale IJssellandse Monitor: jeugdhulp in jeugdregio IJsselland', ''];
   lines.push('Usage: rijm <command> [options]', '', 'Commands:');
   for (const [name, load] of Object.entries(registry)) {
     const summary = await load().then(

@@ -406,8 +406,7 @@ function positiveNumber(name: string, value: unknown): number {
 
 export const command: Command = {
   name: 'status',
-  summary:
-    'the last runs, the publication, what each gemeente delivered and who is overdue; --check for monitoring',
+  summary: 'the last runs, the publication, deliveries and who is overdue; --check for monitoring',
   help: `Shows the last nightly runs and their outcome (also failed, refused and interrupted ones), the
 publication and its age, the deliveries per gemeente, and which gemeente has delivered nothing for
 longer than its rhythm (profiles/<GM code>.json: leverritmeDagen, default ${DEFAULT_LEVERRITME_DAGEN}). Reads
