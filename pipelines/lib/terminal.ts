@@ -238,6 +238,10 @@ export function terminalLogger(options: TerminalOptions): TerminalLogger {
         stopTicker();
         clear();
         return true;
+      case 'run_refused':
+      case 'run_refused_busy':
+        // The command line says why, once, as it says every error.
+        return true;
     }
     if (!step) return false;
     switch (r.event) {

@@ -195,7 +195,8 @@ export async function runNightly(options: NightlyOptions, ctx: NightlyContext): 
     } catch {
       // A data directory that cannot be written cannot hold the journal either; the error says why.
     }
-    log.error(busy ? 'run_refused_busy' : 'run_refused', { error: (error as Error).message });
+    if (busy) log.warn('run_refused_busy', { error: (error as Error).message });
+    else log.error('run_refused', { error: (error as Error).message });
     throw error;
   };
   let lock: Awaited<ReturnType<typeof acquireLock>>;
