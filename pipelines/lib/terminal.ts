@@ -283,9 +283,9 @@ export function terminalLogger(options: TerminalOptions): TerminalLogger {
         step.current = String(f.table);
         break;
       default:
-        // Any other info event inside a step is detail the live line stands for; warnings and errors get
-        // their line, debug lines show with --debug.
-        return r.level === 'info';
+        // Any other info event inside a step is detail the live line stands for (shown with --debug);
+        // warnings and errors get their line.
+        return r.level === 'info' && minLevel !== 'debug';
     }
     return true;
   };
