@@ -18,6 +18,7 @@ import { loadProfiles } from '../lib/profiles.js';
 import type { SecretKey } from '../lib/pseudonym.js';
 import { archiveFile, deliveryIdOf, hashOrProblem } from './archive.js';
 import { discoverInbox, type FoundFile } from './discover.js';
+import { holdMessagePool } from './ijw/pool.js';
 import { loaders as defaultLoaders } from './loaders.js';
 import {
   type DeliveredFile,
@@ -184,7 +185,22 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
   const summary: IngestSummary = { ...emptySummary(), skippedFiles: 0, perGemeente: {} };
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
   const full = { ...opts, limits, profiles, loaders };
+  const releasePool = holdMessagePool();
+  try {
+    await readFolders(db, byFolder, summary, limit, full);
+  } finally {
+    await releasePool();
+  }
+  return summary;
+}
 
+async function readFolders(
+  db: Warehouse,
+  byFolder: Map<string, FoundFile[]>,
+  summary: IngestSummary,
+  limit: ReturnType<typeof pLimit>,
+  full: Parameters<typeof ingestFile>[4],
+): Promise<void> {
   await Promise.all(
     [...byFolder.entries()].map(([folder, files]) =>
       limit(async () => {
@@ -242,7 +258,6 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
       }),
     ),
   );
-  return summary;
 }
 
 /**
