@@ -69,15 +69,26 @@ genummerd as (
   from gemarkeerd
 ),
 
+-- The episode ends as its last segment does: a restart without a stop leaves it open, whatever the
+-- pauses before it. The stop is taken as one struct, which is never NULL itself: arg_max skips rows
+-- whose value is NULL, and would take the pause's end for the open restart's.
 samengevoegd as (
   select
     gemeente, toewijzingnummer,
     min(begindatum) as begindatum,
-    arg_max(einddatum, begindatum) as stop_einddatum,
-    arg_max(reden_beeindiging, begindatum) as stop_reden,
+    arg_max({'einddatum': einddatum, 'reden': reden_beeindiging}, begindatum) as laatste_stop,
     count(*) - 1 as aantal_onderbrekingen
   from genummerd
   group by gemeente, toewijzingnummer, episode_nr
+),
+
+laatste as (
+  select
+    gemeente, toewijzingnummer, begindatum,
+    laatste_stop.einddatum as stop_einddatum,
+    laatste_stop.reden as stop_reden,
+    aantal_onderbrekingen
+  from samengevoegd
 ),
 
 gesloten as (
@@ -86,7 +97,7 @@ gesloten as (
     t.client_id, t.aanbieder_agb, t.soort, t.hulpvorm, t.met_verblijf, t.bron,
     coalesce(e.stop_einddatum is null and t.einddatum < p.peildatum, false) as gesloten_op_toewijzing,
     t.einddatum as toewijzing_einddatum
-  from samengevoegd e
+  from laatste e
   join toewijzingen t using (gemeente, toewijzingnummer)
   cross join peildatum p
 ),

@@ -336,6 +336,46 @@ describe('delivery episodes', () => {
   });
 });
 
+describe('a paused episode that restarts and never stops', () => {
+  // Start, a reden-20 stop, a restart within 90 days, no later stop, and the toewijzing's Einddatum has
+  // passed: one episode that ends on that Einddatum with reden onbekend, not on the pause with reden 20.
+  const given: Given = {
+    jw301: [toewijzing('A', { einddatum: '2024-12-31' })],
+    jw305: [start('A', '2024-01-01'), start('A', '2024-04-15')],
+    jw307: [stop('A', '2024-01-01', '2024-03-01', '20')],
+  };
+
+  it('ends on the toewijzing Einddatum with reden onbekend once that lies before the peildatum', async () => {
+    await withBuild(given, '2025-06-30', async (db) => {
+      expect(
+        await db.all(
+          'select begindatum, einddatum, reden_beeindiging, is_open, gesloten_op_toewijzing, aantal_onderbrekingen from core.episodes',
+        ),
+      ).toEqual([
+        {
+          begindatum: '2024-01-01',
+          einddatum: '2024-12-31',
+          reden_beeindiging: null,
+          is_open: false,
+          gesloten_op_toewijzing: true,
+          aantal_onderbrekingen: 1,
+        },
+      ]);
+      expect(
+        await db.all('select begindatum, einddatum, reden_beeindiging, is_open from core.trajecten'),
+      ).toEqual([
+        { begindatum: '2024-01-01', einddatum: '2024-12-31', reden_beeindiging: null, is_open: false },
+      ]);
+    });
+  });
+
+  it('stays open while the toewijzing runs', async () => {
+    expect(await trajecten(given, '2024-12-31')).toEqual([
+      { begindatum: '2024-01-01', einddatum: null, reden: null, is_open: true, aantal_episodes: 1 },
+    ]);
+  });
+});
+
 describe('the peildatum', () => {
   it('is the latest Dagtekening, JW307 Einddatum or outcome date, not a planned toewijzing end, capped at the run date', async () => {
     await withBuild(
