@@ -134,6 +134,19 @@ describe('trajectories (CBS 3.1)', () => {
     );
   });
 
+  it('maps a code the list gives a CBS code outside jeugdhulp through its category, without failing the build', async () => {
+    await withBuild(
+      // 48A03 is jeugdbescherming (21) in the list; delivered under jeugdhulp category 45 it is 02.
+      { jw301: [toewijzing('A', { productcategorie: '45', productcode: '48A03' })] },
+      '2025-06-30',
+      async (db) => {
+        expect(await db.all('select soort, hulpvorm from core.toewijzingen')).toEqual([
+          { soort: 'jeugdhulp', hulpvorm: '02' },
+        ]);
+      },
+    );
+  });
+
   it('maps a product through the product list before its category', async () => {
     await withBuild(
       // 45A07 is listed; a category-45 product without a code falls back to 02.
@@ -333,6 +346,28 @@ describe('delivery episodes', () => {
     expect(await trajecten(given, '2024-06-30')).toEqual([
       { begindatum: '2024-01-01', einddatum: null, reden: null, is_open: true, aantal_episodes: 1 },
     ]);
+  });
+});
+
+describe('two starts on one toewijzing on the same day, with different products', () => {
+  it('are two episodes of one trajectory, and do not fail the build', async () => {
+    await withBuild(
+      {
+        jw301: [toewijzing('A')],
+        jw305: [start('A', '2024-01-01'), start('A', '2024-01-01', { productcode: '45A07' })],
+        jw307: [stop('A', '2024-01-01', '2024-03-01', '31', { productcode: '45A07' })],
+      },
+      '2025-06-30',
+      async (db) => {
+        expect(await db.all('select episode_id, einddatum from core.episodes order by episode_id')).toEqual([
+          { episode_id: 'GM0193/A/2024-01-01/45', einddatum: null },
+          { episode_id: 'GM0193/A/2024-01-01/45/45A07', einddatum: '2024-03-01' },
+        ]);
+        expect(await db.all('select aantal_episodes, is_open from core.trajecten')).toEqual([
+          { aantal_episodes: 2, is_open: true },
+        ]);
+      },
+    );
   });
 });
 
