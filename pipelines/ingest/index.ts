@@ -376,6 +376,22 @@ async function ingestFile(
   ) => {
     const now = opts.clock();
     await insertQuarantine(db, deliveryId, gemeenteCode, file.name, quarantine);
+    if (outcome.dialect && outcome.dialect.length > 0) {
+      await db.appendRows(
+        'meta.dialects',
+        outcome.dialect.map((d) => [
+          deliveryId,
+          gemeenteCode,
+          file.name,
+          d.aspect,
+          d.kolom,
+          d.profiel,
+          d.gelezen,
+          d.afwijkend,
+          d.omschrijving,
+        ]),
+      );
+    }
     const row: DeliveryRow = {
       ...base,
       result: outcome.result,
