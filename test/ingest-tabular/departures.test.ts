@@ -392,3 +392,34 @@ describe('an XLSX in another dialect than its profile', () => {
     );
   });
 });
+
+describe('the data-quality section', () => {
+  it('lists each departure of the gemeente in Dutch, with its file', async () => {
+    const r = await ingest(
+      {
+        'uitkomsten_20261101.csv': render(uitkomsten, UIT, {
+          ...profiled,
+          delimiter: ';',
+          encoding: 'utf-8-bom',
+        }),
+      },
+      profile,
+    );
+    const clock = () => new Date('2026-11-23T02:00:00Z');
+    await buildModels(r.db, { peildatum: '2026-11-22', log: memoryLogger(clock), clock });
+    const quality = (await readDataQuality(r.db)).for('GM0193');
+    const text = renderQuality(quality, '2026-11-22', false, (c) => c).toString();
+    expect(text).toContain('Bestanden die afwijken van het profiel');
+    expect(text).toContain(
+      '<td class="tekst">uitkomsten_20261101.csv</td><td class="tekst">afwijkend van het profiel: scheidingsteken &#39;;&#39; in plaats van &#39;,&#39;</td>',
+    );
+    expect(text).toContain('afwijkend van het profiel: tekenset UTF-8 met BOM in plaats van UTF-16LE');
+    const region = renderQuality(
+      (await readDataQuality(r.db)).for(null),
+      '2026-11-22',
+      true,
+      () => 'Zwolle',
+    ).toString();
+    expect(region).toContain('<td class="tekst">Zwolle</td><td class="tekst">uitkomsten_20261101.csv</td>');
+  });
+});
