@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Gemeente, gemeenten } from '../lib/gemeenten.js';
 import type { Logger } from '../lib/log.js';
 import { addDays, compact, maxDate, minDate, monthEnd, monthStart, noonUtc } from './dates.js';
-import { type Dialect, dialectOf } from './dialects.js';
+import { type Dialect, dialectOf, drifts } from './dialects.js';
 import { type FaultRule, type FileEntry, ManifestWriter, type Member, type Totals } from './manifest.js';
 import { bsnSlice, drawHistories, type Toewijzing } from './model.js';
 import { clearPreviousRegion, occupied } from './out.js';
@@ -616,9 +616,9 @@ async function writeTabular(
   date: string,
   rows: Row[],
   planted: ReturnType<typeof plantRowFaults>,
-  opts: { name?: string; header?: string[]; countTotals?: boolean } = {},
+  opts: { name?: string; header?: string[]; countTotals?: boolean; dialect?: Dialect } = {},
 ): Promise<{ name: string; bytes: Buffer; lines: number[] }> {
-  const d = w.d;
+  const d = opts.dialect ?? w.d;
   const columns: string[] = [...(kind === 'uitkomsten' ? UITKOMST_COLUMNS : CLIENT_COLUMNS)];
   if (d.opmerking) {
     columns.push('opmerking');
@@ -702,6 +702,14 @@ async function writeGemeente(
           detail: 'required column toewijzingnummer missing (header misspelt)',
         });
         await writeTabular(w, kind, addDays(date, 4), rows, []);
+        continue;
+      }
+      const drift = drifts[g.cbsCode];
+      if (drift?.kind === kind && h.begin === `${opts.to - 1}-07-01` && planted.length === 0) {
+        const file = await writeTabular(w, kind, date, rows, planted, {
+          dialect: { ...w.d, ...drift.change },
+        });
+        w.manifest.departure({ gemeente: g.cbsCode, file: file.name, aspects: [...drift.aspects].sort() });
         continue;
       }
       await writeTabular(w, kind, date, rows, planted);
