@@ -266,6 +266,22 @@ describe('rows quarantined', () => {
     await expectReconciled(r);
   });
 
+  it('a quote opened early and never closed in a large file: the dialect is decided on its start', async () => {
+    // The rest of the file is one record for the header search too: it does not wait for the end.
+    const ok = uitkomst().join(';');
+    const rest = `${uitkomst({ bsn: BSN.b }).join(';')}\n`.repeat(62_000);
+    const text = `${UITKOMSTEN_HEADER.join(';')}\n${ok}\n${uitkomst({ productcode: '"45A07' }).join(';')}\n${rest}`;
+    expect(text.length).toBeGreaterThan(4 * 1024 * 1024);
+    const r = await ingest({ 'uitkomsten_20261101.csv': text });
+    expect(r.deliveries['uitkomsten_20261101.csv']).toMatchObject({
+      result: 'deels_afgewezen',
+      records_read: 2,
+      records_loaded: 1,
+      records_quarantined: 1,
+    });
+    expect((await r.quarantine()).map((x) => [x.line, x.rule])).toEqual([[3, 'regel_aanhalingsteken']]);
+  });
+
   it('all rows bad: the file counts as rejected, its rows are in quarantine', async () => {
     const r = await ingest({
       'uitkomsten_20261101.csv': csv([UITKOMSTEN_HEADER, uitkomst({ bsn: BSN.bad })]),

@@ -197,7 +197,7 @@ type Decision =
  * are ambiguous, and none is a file without its required columns. Per delimiter the profile's quote is
  * tried first and `"` (delivery.md §3.4) only when that finds no header. `atEnd`: `text` is all there is.
  */
-export function decideDialect(
+function decideDialect(
   text: string,
   expect: Expectation,
   type: TabularType,
@@ -397,13 +397,11 @@ class LineList {
 
 /** Writes text to a file in large pieces. */
 class TextFile {
-  readonly #path: string;
   #fd: number;
   #pending: string[] = [];
   #pendingLength = 0;
 
   constructor(path: string) {
-    this.#path = path;
     this.#fd = openSync(path, 'w');
   }
 
@@ -417,12 +415,6 @@ class TextFile {
     if (this.#pending.length > 0) writeSync(this.#fd, this.#pending.join(''), null, 'utf8');
     this.#pending = [];
     this.#pendingLength = 0;
-  }
-
-  /** Empties the file. */
-  truncate(): void {
-    this.close();
-    this.#fd = openSync(this.#path, 'w');
   }
 
   close(): void {
