@@ -288,6 +288,21 @@ describe('a CSV in another dialect than its profile', () => {
   });
 });
 
+describe('a CSV quoted otherwise than its profile says', () => {
+  it('reads a file quoted with \'"\' where the profile says "\'"', async () => {
+    const quoted = (cells: string[]) => cells.map((c) => `"${c}"`).join(';');
+    const text = [quoted(UITKOMSTEN_HEADER), quoted(Object.values(uitkomsten[0]!).slice(0, 11))].join('\n');
+    const r = await ingest(
+      { 'uitkomsten_20261101.csv': `${text}\n` },
+      { tabular: { delimiter: ';', quote: "'" } },
+    );
+    expect(r.deliveries['uitkomsten_20261101.csv']).toMatchObject({ result: 'geladen', records_loaded: 1 });
+    expect((await departures(r))['uitkomsten_20261101.csv']).toEqual([
+      `aanhalingsteken '"' in plaats van "'"`,
+    ]);
+  });
+});
+
 describe('files no allowed dialect reads, or two read differently', () => {
   it('rejects amounts where a separator could be the decimal mark or group thousands, naming both readings', async () => {
     // '1.234' in every row: the profile's decimal point reads none of them (three decimals); the comma
