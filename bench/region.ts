@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileDateFromName } from '../pipelines/ingest/discover.js';
-import { decodeText } from '../pipelines/ingest/tabular/decode.js';
+import { decodeBytes } from '../pipelines/ingest/tabular/encoding.js';
 import { loadProfiles } from '../pipelines/lib/profiles.js';
 import { type Measured, measureNode } from './measure.js';
 
@@ -124,7 +124,7 @@ export function transcodeCsv(
   const list: { path: string; delimiter?: string; quote?: string }[] = [];
   for (const f of files) {
     const tab = profiles.get(f.gemeente)?.tabular;
-    const decoded = decodeText(readFileSync(f.path), tab?.encoding ?? 'detect');
+    const decoded = decodeBytes(readFileSync(f.path));
     if (!decoded.ok) continue;
     const folder = join(outDir, f.gemeente);
     mkdirSync(folder, { recursive: true });

@@ -22,7 +22,7 @@ import { commit, release } from './lib/version.js';
 /** Every subcommand, in the order `rijm --help` lists them. */
 const registry: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./generate/command.js'),
-  build: () => import('./build/command.js'),
+  build: () => import('./models/command.js'),
   ingest: () => import('./ingest/command.js'),
   nightly: () => import('./nightly/command.js'),
   schedule: () => import('./nightly/schedule.js'),

@@ -55,6 +55,18 @@ export function renderQuality(
         )}</tbody>
 </table>`,
   );
+  const departures = available(q.departures, (rows) =>
+    rows.length === 0
+      ? html`<p>Alle gelezen bestanden volgen het profiel van de gemeente.</p>`
+      : html`<table class="cijfers">
+<caption>Bestanden die afwijken van het profiel (gelezen zoals het bestand zelf aangeeft)</caption>
+<thead><tr>${isRegion ? html`<th scope="col">Gemeente</th>` : ''}<th scope="col">Bestand</th><th scope="col" class="tekst">Afwijking</th></tr></thead>
+<tbody>${rows.map(
+          (r) =>
+            html`<tr>${isRegion ? html`<td class="tekst">${naamVan(r.gemeente)}</td>` : ''}<td class="tekst">${r.bestand}</td><td class="tekst">${r.omschrijving}</td></tr>`,
+        )}</tbody>
+</table>`,
+  );
   const quarantine = available(q.quarantine, (rows) =>
     rows.length === 0
       ? html`<p>Geen rijen afgekeurd.</p>`
@@ -83,6 +95,7 @@ export function renderQuality(
 <h3>Aanleveringen</h3>
 ${deliveries}
 ${files}
+${departures}
 <h3>Afgekeurde rijen</h3>
 ${quarantine}
 <h3>Controles bij het berekenen</h3>

@@ -371,11 +371,19 @@ export interface ModelIssue {
   aantal: number;
 }
 
+/** A file read in another dialect than its profile says (core.profielafwijkingen). */
+export interface ProfileDeparture {
+  gemeente: string;
+  bestand: string;
+  omschrijving: string;
+}
+
 export interface DataQuality {
   deliveries: Available<DeliverySummary[]>;
   rejectedFiles: Available<RejectedFile[]>;
   quarantine: Available<ReasonCount[]>;
   modelIssues: Available<ModelIssue[]>;
+  departures: Available<ProfileDeparture[]>;
 }
 
 function sumBy<T>(rows: T[], key: (r: T) => string, add: (into: T, r: T) => void): T[] {
@@ -445,6 +453,15 @@ export async function readDataQuality(db: Warehouse): Promise<{ for(gemeente: st
         ),
       }
     : missing('core.datakwaliteit');
+  const departures: Available<ProfileDeparture[]> = (await tableExists(db, 'core.profielafwijkingen'))
+    ? {
+        ok: true,
+        value: await db.all<ProfileDeparture & Record<string, unknown>>(
+          `select gemeente, bestand, omschrijving from core.profielafwijkingen
+            order by gemeente, bestand, aspect, kolom`,
+        ),
+      }
+    : missing('core.profielafwijkingen');
   return {
     for(gemeente) {
       if (gemeente !== null) {
@@ -455,6 +472,7 @@ export async function readDataQuality(db: Warehouse): Promise<{ for(gemeente: st
           rejectedFiles: mapAvailable(rejectedFiles, own),
           quarantine: mapAvailable(quarantine, own),
           modelIssues: mapAvailable(modelIssues, own),
+          departures: mapAvailable(departures, own),
         };
       }
       return {
@@ -490,6 +508,7 @@ export async function readDataQuality(db: Warehouse): Promise<{ for(gemeente: st
             },
           ),
         ),
+        departures,
       };
     },
   };

@@ -8,19 +8,23 @@ import { z } from 'zod';
 export const DateFormat = z.enum(['dd-mm-jjjj', 'd-m-jjjj', 'jjjj-mm-dd', 'dd/mm/jjjj']);
 export type DateFormat = z.infer<typeof DateFormat>;
 
-/** How one kind of tabular file is written. Every field may be overridden per file type. */
+/**
+ * How one kind of tabular file is written, as the municipality agreed: what the reader expects. Each
+ * file's dialect is detected from the file itself, and what departs from this is reported (delivery.md
+ * §3.4). Every field may be overridden per file type.
+ */
 export const TabularFormat = z.strictObject({
-  /** `detect` reads a BOM (UTF-8, UTF-16) and otherwise checks whether the bytes are valid UTF-8. */
+  /** The expected encoding; `detect`: none expected. */
   encoding: z.enum(['detect', 'utf-8', 'windows-1252', 'utf-16le', 'utf-16be']).default('detect'),
   delimiter: z.enum([';', ',', '\t', 'detect']).default('detect'),
   quote: z.string().length(1).default('"'),
-  /** Date formats tried in order for text dates; XLSX date cells are read as dates whatever this says. */
+  /** The expected formats of text dates (all four are read); XLSX date cells are dates whatever this says. */
   dateFormats: z.array(DateFormat).min(1).default(['dd-mm-jjjj', 'jjjj-mm-dd']),
   /** `comma`: 1.234,50; `point`: 1234.50 (or 1,234.50). */
   decimal: z.enum(['comma', 'point']).default('comma'),
   /**
-   * 1-based row of the header. Absent: the first of the first 20 rows that holds the file type's
-   * required columns (title rows above it are skipped).
+   * 1-based row of the header. When it does not hold the file type's required columns, or is absent: the
+   * first of the first 20 rows that does (title rows above it are skipped).
    */
   headerRow: z.number().int().min(1).max(1000).optional(),
   /** XLSX: the sheet to read; absent: the first sheet that has the header row. */

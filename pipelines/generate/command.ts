@@ -24,7 +24,11 @@ export const command: Command = {
   --from YYYY       first year delivered (default: eight years up to --to)
   --to YYYY         last year delivered (default: the year of --until)
   --until DATE      last day of the data, YYYY-MM-DD (default: today)
-  --manifest FILE   the manifest of files, planted faults and totals (default: beside DIR, manifest.json)`,
+  --manifest FILE   the manifest of files, planted faults and totals (default: beside DIR, manifest.json)
+  --force           write into a folder that holds files RIJM did not generate; they are left as they are
+
+DIR must be empty, missing, or hold a region generated before (its manifest lists the files, which are
+replaced). RIJM never removes a file it did not write.`,
   options: {
     out: { type: 'string' },
     seed: { type: 'string' },
@@ -33,6 +37,7 @@ export const command: Command = {
     to: { type: 'string' },
     until: { type: 'string' },
     manifest: { type: 'string' },
+    force: { type: 'boolean', default: false },
   },
   async run(ctx) {
     const o = ctx.options;
@@ -52,7 +57,8 @@ export const command: Command = {
     const manifest = resolve(
       typeof o.manifest === 'string' ? o.manifest : join(dirname(out), 'manifest.json'),
     );
-    const totals = await generateRegion({ out, manifest, seed, scale, from, to, until }, ctx.log);
+    const force = o.force === true;
+    const totals = await generateRegion({ out, manifest, seed, scale, from, to, until, force }, ctx.log);
     let files = 0;
     let faults = 0;
     for (const t of Object.values(totals)) {

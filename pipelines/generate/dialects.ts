@@ -218,6 +218,34 @@ export const dialects: readonly Dialect[] = [
   },
 ];
 
+/**
+ * Exports change when a municipality updates its software or a colleague saves the file another way
+ * (delivery.md §3.4): a few municipalities deliver one file in another dialect than their profile says,
+ * as real regions do. `aspects`: the departures the ingest must report for it (dialect.ts names).
+ */
+export interface Drift {
+  kind: 'uitkomsten' | 'clientbestand';
+  change: Partial<Dialect>;
+  aspects: string[];
+}
+
+export const drifts: Readonly<Record<string, Drift>> = {
+  // The header on line 1 where the profile says row 4 and row 3.
+  GM0150: { kind: 'uitkomsten', change: { titleRows: 0 }, aspects: ['kopregel'] },
+  GM1896: { kind: 'uitkomsten', change: { titleRows: 0 }, aspects: ['kopregel'] },
+  // `;` and Dutch dates where the profile says `,` and ISO dates; `;` where it says tab.
+  GM0166: {
+    kind: 'uitkomsten',
+    change: { delimiter: ';', dateFormat: 'dd-mm-jjjj' },
+    aspects: ['datumformaat', 'scheidingsteken'],
+  },
+  GM1773: { kind: 'uitkomsten', change: { delimiter: ';' }, aspects: ['scheidingsteken'] },
+  // UTF-8 with BOM where the profile says UTF-16LE.
+  GM0175: { kind: 'uitkomsten', change: { encoding: 'utf-8-bom' }, aspects: ['tekenset'] },
+  // Amounts with a decimal point where the profile says comma.
+  GM0180: { kind: 'clientbestand', change: { decimal: 'point' }, aspects: ['decimaalteken'] },
+};
+
 export function dialectOf(gemeente: string): Dialect {
   const d = dialects.find((x) => x.gemeente === gemeente);
   if (!d) throw new Error(`Expected a gemeente with a dialect, got ${gemeente}`);

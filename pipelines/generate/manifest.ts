@@ -36,6 +36,14 @@ export interface Fault {
   detail: string;
 }
 
+/** A file written in another dialect than its municipality's profile (dialects.ts, `drifts`). */
+export interface Departure {
+  gemeente: string;
+  file: string;
+  /** The aspects the ingest must report as departing, sorted. */
+  aspects: string[];
+}
+
 export interface Member {
   name: string;
   message: string;
@@ -72,6 +80,7 @@ export class ManifestWriter {
   private readonly tmp: string;
   private first = true;
   readonly faults: Fault[] = [];
+  readonly departures: Departure[] = [];
   readonly totals: Record<string, Totals> = {};
 
   constructor(
@@ -93,10 +102,16 @@ export class ManifestWriter {
     this.faults.push(f);
   }
 
+  departure(d: Departure): void {
+    this.departures.push(d);
+  }
+
   /** Writes faults and totals and moves the manifest into place. */
   finish(extra: Record<string, unknown>): void {
     writeSync(this.fd, '\n],\n"faults": [\n');
     writeSync(this.fd, this.faults.map((f) => JSON.stringify(f)).join(',\n'));
+    writeSync(this.fd, '\n],\n"departures": [\n');
+    writeSync(this.fd, this.departures.map((d) => JSON.stringify(d)).join(',\n'));
     writeSync(this.fd, `\n],\n"totals": ${JSON.stringify(this.totals, null, 1)}`);
     for (const [k, v] of Object.entries(extra))
       writeSync(this.fd, `,\n${JSON.stringify(k)}: ${JSON.stringify(v)}`);

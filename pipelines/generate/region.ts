@@ -4,14 +4,15 @@
  * Municipality by municipality and month by month, so memory stays bounded by one gemeente's histories.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Gemeente, gemeenten } from '../lib/gemeenten.js';
 import type { Logger } from '../lib/log.js';
 import { addDays, compact, maxDate, minDate, monthEnd, monthStart, noonUtc } from './dates.js';
-import { type Dialect, dialectOf } from './dialects.js';
+import { type Dialect, dialectOf, drifts } from './dialects.js';
 import { type FaultRule, type FileEntry, ManifestWriter, type Member, type Totals } from './manifest.js';
 import { bsnSlice, drawHistories, type Toewijzing } from './model.js';
+import { clearPreviousRegion, occupied } from './out.js';
 import { commentaren } from './personal.js';
 import { createRng, type Rng } from './random.js';
 import { type Row, renderCsv, renderXlsx } from './tabular.js';
@@ -36,6 +37,8 @@ export interface GenerateOptions {
   from: number;
   to: number;
   until: string;
+  /** Write into a folder that holds files RIJM did not generate (they are left as they are). */
+  force?: boolean;
 }
 
 interface Planted {
@@ -147,7 +150,13 @@ class GemeenteWriter {
     entry: Omit<FileEntry, 'gemeente' | 'name' | 'bytes' | 'sha256'>,
   ): void {
     const file = join(this.dir, name);
-    writeFileSync(file, bytes);
+    try {
+      // Never over a file that is there: the previous region's files are gone, so it is not RIJM's.
+      writeFileSync(file, bytes, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw occupied(this.opts.out, file);
+      throw error;
+    }
     const t = noonUtc(date);
     utimesSync(file, t, t);
     this.manifest.file({
@@ -607,9 +616,9 @@ async function writeTabular(
   date: string,
   rows: Row[],
   planted: ReturnType<typeof plantRowFaults>,
-  opts: { name?: string; header?: string[]; countTotals?: boolean } = {},
+  opts: { name?: string; header?: string[]; countTotals?: boolean; dialect?: Dialect } = {},
 ): Promise<{ name: string; bytes: Buffer; lines: number[] }> {
-  const d = w.d;
+  const d = opts.dialect ?? w.d;
   const columns: string[] = [...(kind === 'uitkomsten' ? UITKOMST_COLUMNS : CLIENT_COLUMNS)];
   if (d.opmerking) {
     columns.push('opmerking');
@@ -695,6 +704,14 @@ async function writeGemeente(
         await writeTabular(w, kind, addDays(date, 4), rows, []);
         continue;
       }
+      const drift = drifts[g.cbsCode];
+      if (drift?.kind === kind && h.begin === `${opts.to - 1}-07-01` && planted.length === 0) {
+        const file = await writeTabular(w, kind, date, rows, planted, {
+          dialect: { ...w.d, ...drift.change },
+        });
+        w.manifest.departure({ gemeente: g.cbsCode, file: file.name, aspects: [...drift.aspects].sort() });
+        continue;
+      }
       await writeTabular(w, kind, date, rows, planted);
       if (plantHere && kind === kinds.at(-1)) faultsPlanted = true;
     }
@@ -751,9 +768,12 @@ function cutMidRow(bytes: Buffer): Buffer {
   return bytes.subarray(0, half);
 }
 
-/** Generates the whole region into `opts.out` and writes the manifest. */
+/**
+ * Generates the whole region into `opts.out` and writes the manifest. The folder must be empty or hold a
+ * previous generated region (see ./out.ts), unless `opts.force`.
+ */
 export async function generateRegion(opts: GenerateOptions, log: Logger): Promise<Record<string, Totals>> {
-  rmSync(opts.out, { recursive: true, force: true });
+  clearPreviousRegion(opts.out, opts.manifest, opts.force === true);
   mkdirSync(opts.out, { recursive: true });
   const manifest = new ManifestWriter(opts.manifest, {
     seed: opts.seed,

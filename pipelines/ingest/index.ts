@@ -18,6 +18,7 @@ import { loadProfiles } from '../lib/profiles.js';
 import type { SecretKey } from '../lib/pseudonym.js';
 import { archiveFile, deliveryIdOf, hashOrProblem } from './archive.js';
 import { discoverInbox, type FoundFile } from './discover.js';
+import { holdMessagePool } from './ijw/pool.js';
 import { loaders as defaultLoaders } from './loaders.js';
 import {
   type DeliveredFile,
@@ -186,7 +187,22 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
   const summary: IngestSummary = { ...emptySummary(), skippedFiles: 0, perGemeente: {} };
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
   const full = { ...opts, limits, profiles, loaders };
+  const releasePool = holdMessagePool();
+  try {
+    await readFolders(db, byFolder, summary, limit, full);
+  } finally {
+    await releasePool();
+  }
+  return summary;
+}
 
+async function readFolders(
+  db: Warehouse,
+  byFolder: Map<string, FoundFile[]>,
+  summary: IngestSummary,
+  limit: ReturnType<typeof pLimit>,
+  full: Parameters<typeof ingestFile>[4],
+): Promise<void> {
   await Promise.all(
     [...byFolder.entries()].map(([folder, files]) =>
       limit(async () => {
@@ -194,7 +210,7 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
         summary.perGemeente[key] ??= emptySummary();
         const g = summary.perGemeente[key];
         const conn = await db.connect();
-        opts.log.debug('gemeente_start', { gemeente: key, files: files.length });
+        full.log.debug('gemeente_start', { gemeente: key, files: files.length });
         try {
           const state = await readFolderState(conn, key);
           await conn.bufferAppends(true);
@@ -219,7 +235,7 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
               const outcome = await ingestFile(conn, file, state, batches, full);
               if (outcome === 'skipped') {
                 summary.skippedFiles++;
-                opts.log.debug('file_skipped', { gemeente: key, file: file.name, bytes: file.size });
+                full.log.debug('file_skipped', { gemeente: key, file: file.name, bytes: file.size });
                 continue;
               }
               if (outcome !== 'waiting') tally(outcome);
@@ -242,12 +258,11 @@ export async function ingestInbox(db: Warehouse, opts: IngestOptions): Promise<I
           }
         } finally {
           conn.close();
-          opts.log.debug('gemeente_done', { gemeente: key });
+          full.log.debug('gemeente_done', { gemeente: key });
         }
       }),
     ),
   );
-  return summary;
 }
 
 /**
@@ -366,6 +381,22 @@ async function ingestFile(
   ) => {
     const now = opts.clock();
     await insertQuarantine(db, deliveryId, gemeenteCode, file.name, quarantine);
+    if (outcome.dialect && outcome.dialect.length > 0) {
+      await db.appendRows(
+        'meta.dialects',
+        outcome.dialect.map((d) => [
+          deliveryId,
+          gemeenteCode,
+          file.name,
+          d.aspect,
+          d.kolom,
+          d.profiel,
+          d.gelezen,
+          d.afwijkend,
+          d.omschrijving,
+        ]),
+      );
+    }
     const row: DeliveryRow = {
       ...base,
       result: outcome.result,

@@ -81,6 +81,22 @@ export interface LoadContext {
   isLoaded(sha256: string): Promise<boolean>;
 }
 
+/**
+ * One aspect of how a tabular file was read, against what its municipality's profile says (a row of
+ * meta.dialects; delivery.md §3.4).
+ */
+export interface DialectFact {
+  aspect: 'tekenset' | 'scheidingsteken' | 'aanhalingsteken' | 'kopregel' | 'datumformaat' | 'decimaalteken';
+  /** The column, for a date format or a decimal mark. */
+  kolom: string | null;
+  /** What the profile says, as a data officer reads it; null when the profile leaves it to detection. */
+  profiel: string | null;
+  gelezen: string;
+  afwijkend: boolean;
+  /** The fact in plain Dutch, e.g. "scheidingsteken ';' in plaats van ','". */
+  omschrijving: string;
+}
+
 export interface LoadOutcome {
   result: DeliveryResult;
   /** Why the file was rejected whole, or a short note (plain Dutch). */
@@ -91,6 +107,8 @@ export interface LoadOutcome {
   recordsLoaded: number;
   recordsQuarantined: number;
   recordsSkipped: number;
+  /** Tabular files: what the file was read with (stored in meta.dialects). */
+  dialect?: DialectFact[];
 }
 
 export interface MemberOutcome extends LoadOutcome {

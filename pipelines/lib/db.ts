@@ -144,7 +144,8 @@ export class Warehouse {
     const pending = [...this.#buffers.entries()];
     this.#buffers.clear();
     this.#buffered = 0;
-    for (const [table, rows] of pending) await this.#appendNow(table, rows);
+    // A table whose appends gave no rows may be gone by now (a staging table dropped since).
+    for (const [table, rows] of pending) if (rows.length > 0) await this.#appendNow(table, rows);
   }
 
   /** Runs one or more statements; parameters bind to `$1`, `$2`, … or `$name`. */

@@ -61,7 +61,7 @@ export interface NightlySteps {
 export async function realSteps(): Promise<NightlySteps> {
   const [{ ingestInbox }, { buildModels }, { renderReports }] = await Promise.all([
     import('../ingest/index.js'),
-    import('../build/index.js'),
+    import('../models/index.js'),
     import('../../reports/index.js'),
   ]);
   return {

@@ -3,8 +3,9 @@
 --   toewijzing 1-90 dagen later is één episode. Een episode zonder stop is open zolang de toewijzing
 --   loopt; ligt de Einddatum van de toewijzing voor de peildatum, dan eindigt de episode op die
 --   Einddatum met reden onbekend.
--- @grain one row per episode (gemeente × toewijzingnummer × begindatum of its first start)
--- @column episode_id Sleutel: gemeente/toewijzingnummer/begindatum
+-- @grain one row per episode (gemeente × toewijzingnummer × product × begindatum of its first start)
+-- @column episode_id Sleutel: gemeente/toewijzingnummer/begindatum/productcategorie/productcode van de
+--   eerste start (een toewijzing kan op één dag starts met twee producten krijgen)
 -- @column gemeente CBS-code van de gemeente van de toewijzing
 -- @column toewijzingnummer ToewijzingNummer
 -- @column client_id Pseudoniem van de jeugdige (van de toewijzing)
@@ -34,7 +35,9 @@ peildatum as (select peildatum from core.peildatum),
 -- A stop belongs to the start with the same key; a stop ending before its start is no stop.
 segmenten as (
   select
-    s.gemeente, s.toewijzingnummer, s.begindatum,
+    s.gemeente, s.toewijzingnummer, s.begindatum, s.productcategorie, s.productcode,
+    {'begindatum': s.begindatum, 'categorie': coalesce(s.productcategorie, ''), 'code': coalesce(s.productcode, '')}
+      as volgorde,
     p.einddatum, p.reden_beeindiging
   from starts s
   join toewijzingen t using (gemeente, toewijzingnummer)
@@ -48,6 +51,7 @@ segmenten as (
 ),
 
 -- A segment continues the previous one when that ended with reden 20 and this one restarts 1-90 days later.
+-- Segments follow each other by begindatum, then product, so two starts on one day have an order.
 gemarkeerd as (
   select
     *,
@@ -57,27 +61,40 @@ gemarkeerd as (
       then 0 else 1
     end as nieuwe_episode
   from segmenten
-  window per_toewijzing as (partition by gemeente, toewijzingnummer order by begindatum)
+  window per_toewijzing as (partition by gemeente, toewijzingnummer order by volgorde)
 ),
 
 genummerd as (
   select
     *,
     sum(nieuwe_episode) over (
-      partition by gemeente, toewijzingnummer order by begindatum rows unbounded preceding
+      partition by gemeente, toewijzingnummer order by volgorde rows unbounded preceding
     ) as episode_nr
   from gemarkeerd
 ),
 
+-- The episode ends as its last segment does: a restart without a stop leaves it open, whatever the
+-- pauses before it. The stop (and the first product) is taken as one struct, which is never NULL itself:
+-- arg_max skips rows whose value is NULL, and would take the pause's end for the open restart's.
 samengevoegd as (
   select
     gemeente, toewijzingnummer,
     min(begindatum) as begindatum,
-    arg_max(einddatum, begindatum) as stop_einddatum,
-    arg_max(reden_beeindiging, begindatum) as stop_reden,
+    arg_min({'categorie': productcategorie, 'code': productcode}, volgorde) as eerste_product,
+    arg_max({'einddatum': einddatum, 'reden': reden_beeindiging}, volgorde) as laatste_stop,
     count(*) - 1 as aantal_onderbrekingen
   from genummerd
   group by gemeente, toewijzingnummer, episode_nr
+),
+
+laatste as (
+  select
+    gemeente, toewijzingnummer, begindatum,
+    eerste_product.categorie as productcategorie, eerste_product.code as productcode,
+    laatste_stop.einddatum as stop_einddatum,
+    laatste_stop.reden as stop_reden,
+    aantal_onderbrekingen
+  from samengevoegd
 ),
 
 gesloten as (
@@ -86,14 +103,15 @@ gesloten as (
     t.client_id, t.aanbieder_agb, t.soort, t.hulpvorm, t.met_verblijf, t.bron,
     coalesce(e.stop_einddatum is null and t.einddatum < p.peildatum, false) as gesloten_op_toewijzing,
     t.einddatum as toewijzing_einddatum
-  from samengevoegd e
+  from laatste e
   join toewijzingen t using (gemeente, toewijzingnummer)
   cross join peildatum p
 ),
 
 final as (
   select
-    gemeente || '/' || toewijzingnummer || '/' || strftime(begindatum, '%Y-%m-%d') as episode_id,
+    concat_ws('/', gemeente, toewijzingnummer, strftime(begindatum, '%Y-%m-%d'), productcategorie, productcode)
+      as episode_id,
     gemeente, toewijzingnummer, client_id, aanbieder_agb, soort, hulpvorm, met_verblijf,
     begindatum,
     case

@@ -30,14 +30,18 @@
 --
 -- Categories 47, 48 and 49 are set apart before the product list is consulted: their codes map to
 -- CBS codes of jeugdbescherming and jeugdreclassering (e.g. 11, 31), which would otherwise be read
--- as hulpvormen. A product whose category is unknown to ref.categorie_hulpvorm and whose code is
--- not in the list cannot be classified; it is left out here and counted in core.datakwaliteit.
+-- as hulpvormen. The list also gives such codes under a jeugdhulp category (a 48A03 delivered as 45):
+-- only a hulpvorm of jeugdhulp (ref.hulpvormen) is taken from the list, any other code maps through its
+-- category. A product whose category is unknown to ref.categorie_hulpvorm and whose code is not in the
+-- list cannot be classified; it is left out here and counted in core.datakwaliteit.
 with
 
 versies as (select * from staging.toewijzing_versies),
-producten as (select productcode, hulpvorm from ref.producten where hulpvorm is not null),
-categorieen as (select * from ref.categorie_hulpvorm),
 hulpvormen as (select * from ref.hulpvormen),
+producten as (
+  select productcode, hulpvorm from ref.producten where hulpvorm in (select hulpvorm from hulpvormen)
+),
+categorieen as (select * from ref.categorie_hulpvorm),
 
 geordend as (
   select

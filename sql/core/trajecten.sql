@@ -30,6 +30,9 @@ episodes as (select * from core.episodes where soort = 'jeugdhulp'),
 toewijzingen as (select * from core.toewijzingen),
 
 -- An open episode runs on indefinitely for the merge.
+-- Both windows order the episodes the same way, to the last tie (episode_id): with rows that tie, two
+-- windows may put them in different orders, and an episode would be marked as starting a trajectory in
+-- one order and counted in the other, joining the wrong trajectory.
 gemarkeerd as (
   select
     *,
@@ -37,7 +40,7 @@ gemarkeerd as (
     case
       when begindatum <= max(coalesce(einddatum, date '9999-12-31')) over (
         partition by gemeente, client_id, aanbieder_agb, hulpvorm
-        order by begindatum, coalesce(einddatum, date '9999-12-31')
+        order by begindatum, coalesce(einddatum, date '9999-12-31'), episode_id
         rows between unbounded preceding and 1 preceding
       ) + 1
       then 0 else 1
@@ -50,7 +53,7 @@ genummerd as (
     *,
     sum(nieuw_traject) over (
       partition by gemeente, client_id, aanbieder_agb, hulpvorm
-      order by begindatum, einde_of_open
+      order by begindatum, einde_of_open, episode_id
       rows unbounded preceding
     ) as traject_nr
   from gemarkeerd

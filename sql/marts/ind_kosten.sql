@@ -72,7 +72,9 @@ bedragen as (
     d.bedrag_cent
   from declaraties d
   left join toewijzingen t on t.gemeente = d.gemeente and t.toewijzingnummer = d.toewijzingnummer
-  left join ref.producten p on p.productcode = d.productcode
+  -- As core.toewijzingen: only a hulpvorm of jeugdhulp is taken from the product list.
+  left join ref.producten p
+    on p.productcode = d.productcode and p.hulpvorm in (select hulpvorm from ref.hulpvormen)
   left join ref.categorie_hulpvorm c on c.productcategorie = d.productcategorie
 ),
 

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipelines/cli.js';
-import type { Fault } from '../../pipelines/generate/manifest.js';
+import type { Departure, Fault } from '../../pipelines/generate/manifest.js';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { gemeenten } from '../../pipelines/lib/gemeenten.js';
 import type { IndicatorRow } from '../../reports/disclosure.js';
@@ -102,6 +102,7 @@ const AREAS = [...gemeenten.map((g) => g.cbsCode), REGION];
 
 interface Manifest {
   faults: Fault[];
+  departures: Departure[];
 }
 
 interface Delivery extends Record<string, unknown> {
@@ -339,6 +340,21 @@ describe('the nightly job end to end on a generated region', () => {
     expect(existsSync(join(published, 'rijm-onderzoek.duckdb'))).toBe(true);
     expect(existsSync(join(published, 'rijm-onderzoek.md'))).toBe(true);
     expect(existsSync(join(published, 'exports', 'csv', `${REGION}.csv`))).toBe(true);
+  });
+
+  it('reads each file that departs from its profile, and names the departure in its gemeente’s report', () => {
+    expect(manifest.departures.length).toBeGreaterThanOrEqual(4);
+    for (const d of manifest.departures) {
+      const delivery = deliveries.find((x) => x.gemeente === d.gemeente && x.file_name === d.file);
+      expect(delivery?.result, `${d.gemeente}/${d.file}`).toBe('geladen');
+      const html = readFileSync(join(dataDir, 'published', 'reports', d.gemeente, 'index.html'), 'utf8');
+      const { document } = parseHTML(html);
+      const listed = [...document.querySelectorAll('tr')]
+        .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''))
+        .filter(([file, text]) => file === d.file && text?.startsWith('afwijkend van het profiel: '))
+        .map(([, text]) => text!.replace('afwijkend van het profiel: ', '').split(' ')[0]);
+      expect([...new Set(listed)].sort(), `${d.gemeente}/${d.file}`).toEqual(d.aspects);
+    }
   });
 
   it('draws every chart of the region report, and each funnel table with all eleven gemeenten', () => {

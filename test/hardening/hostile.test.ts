@@ -211,6 +211,7 @@ const cases: Case[] = [
     reason: /binaire gegevens/,
   },
   {
+    // Not the UTF-8 the profile says: read as Windows-1252 (a departure), the garbage line quarantined.
     kind: 'CSV with invalid UTF-8',
     path: 'GM0150/uitkomsten_20261115.csv',
     make: () =>
@@ -218,13 +219,15 @@ const cases: Case[] = [
         Buffer.from(uitkomsten([uitkomst({ gemeente: 'GM0150' })])),
         Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x0a]),
       ]),
-    result: 'afgewezen',
+    result: 'deels_afgewezen',
+    rules: ['regel_velden'],
   },
   {
+    // Detected by its zero bytes.
     kind: 'CSV in UTF-16 without BOM',
     path: 'GM0193/uitkomsten_20261116.csv',
     make: () => Buffer.from(uitkomsten([uitkomst({ toewijzingnummer: '1111' })]), 'utf16le'),
-    result: 'afgewezen',
+    result: 'geladen',
   },
   {
     kind: 'CSV with formula values',

@@ -148,7 +148,7 @@ describe('dates and amounts', () => {
     ['dd/mm/jjjj', '05/03/2026'],
   ];
   for (const [format, value] of cases) {
-    it(`reads dates as ${format} and rejects other formats`, async () => {
+    it(`reads dates as ${format} told by the profile, also beside other allowed formats, and rejects what is no date`, async () => {
       const other = format === 'jjjj-mm-dd' ? '05-03-2026' : '2026-03-05';
       const r = await ingest(
         {
@@ -156,18 +156,20 @@ describe('dates and amounts', () => {
             UITKOMSTEN_HEADER,
             uitkomst({ einddatum: value, meetdatum: '' }),
             uitkomst({ bsn: BSN.b, einddatum: other, meetdatum: '' }),
+            uitkomst({ bsn: BSN.c, einddatum: '2026.03.05', meetdatum: '' }),
           ]),
         },
         { tabular: { dateFormats: [format] } },
       );
-      expect((await r.rows('uitkomsten')).map((x) => x.einddatum)).toEqual(['2026-03-05']);
+      expect((await r.rows('uitkomsten')).map((x) => x.einddatum)).toEqual(['2026-03-05', '2026-03-05']);
+      const others = ['dd-mm-jjjj', 'd-m-jjjj', 'jjjj-mm-dd', 'dd/mm/jjjj'].filter((f) => f !== format);
       expect(await r.quarantine()).toMatchObject([
         {
-          line: 3,
+          line: 4,
           column_name: 'einddatum',
-          value: other,
+          value: '2026.03.05',
           rule: 'datum_ongeldig',
-          reason: `einddatum is geen datum in het formaat ${format}.`,
+          reason: `einddatum is geen datum in het formaat ${format} (of ${others.join(', ')}).`,
         },
       ]);
     });

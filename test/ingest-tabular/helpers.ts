@@ -36,7 +36,7 @@ let shared: Warehouse | undefined;
 export async function warehouse(): Promise<Warehouse> {
   shared ??= await openWarehouse(':memory:');
   await shared.run(
-    'delete from meta.quarantine; delete from meta.deliveries; delete from raw.uitkomsten; delete from raw.clientbestand',
+    'delete from meta.quarantine; delete from meta.deliveries; delete from meta.dialects; delete from raw.uitkomsten; delete from raw.clientbestand',
   );
   return shared;
 }

@@ -1,6 +1,7 @@
 /**
- * A CSV is decoded and scanned as a stream: the records, lines and verdicts must be those of the whole
- * text at once, wherever a chunk ends (inside a CRLF, a doubled quote, a multi-byte character).
+ * A CSV's encoding is decided from its bytes and the file is decoded and scanned as a stream: the
+ * records, lines and verdicts must be those of the whole text at once, wherever a chunk ends (inside a
+ * CRLF, a doubled quote, a multi-byte character).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RecordScanner, scanRecords } from '../../pipelines/ingest/tabular/csv.js';
-import { decodeFile, decodeText, type TextSink } from '../../pipelines/ingest/tabular/decode.js';
+import { decodeBytes, decodeFile, detectEncoding } from '../../pipelines/ingest/tabular/encoding.js';
 
 type Rec = [string, number, boolean];
 
@@ -67,65 +68,59 @@ describe('RecordScanner', () => {
   });
 });
 
-describe('decodeFile', () => {
+describe('detectEncoding and decodeFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rijm-decode-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function both(bytes: Buffer, wanted: Parameters<typeof decodeText>[1]) {
+  async function both(bytes: Buffer) {
     const path = join(dir, 'f.csv');
     writeFileSync(path, bytes);
+    const detected = await detectEncoding(path);
     let text = '';
-    const sink: TextSink = {
-      write: (t) => {
-        text += t;
-      },
-      reset: () => {
-        text = '';
-      },
-    };
-    const streamedResult = await decodeFile(path, wanted, sink);
-    return { whole: decodeText(bytes, wanted), streamed: streamedResult, text };
+    const decoded = detected.ok ? await decodeFile(path, detected, (t) => (text += t)) : undefined;
+    return { whole: decodeBytes(bytes), detected, decoded, text };
   }
 
   // Past the 1 MiB read size, so characters and code units are cut between chunks.
   const long = 'é€'.repeat(400_000);
+  const bom = (b: number[], rest: Buffer) => Buffer.concat([Buffer.from(b), rest]);
 
-  it('decodes as decodeText does across chunk ends, and detects the same encoding', async () => {
-    const cases: [Buffer, Parameters<typeof decodeText>[1]][] = [
-      [Buffer.from(long, 'utf8'), 'detect'],
-      [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(long, 'utf8')]), 'utf-8'],
-      [Buffer.concat([Buffer.from(long, 'utf8'), Buffer.from([0x80])]), 'detect'],
-      [iconv.encode(`${long}\u0152`, 'win1252'), 'windows-1252'],
+  it('decodes as a whole buffer decodes, across chunk ends, and detects the same encoding', async () => {
+    const cases: [Buffer, string, boolean][] = [
+      [Buffer.from(long, 'utf8'), 'utf-8', false],
+      [bom([0xef, 0xbb, 0xbf], Buffer.from(long, 'utf8')), 'utf-8', true],
+      // One byte that is no UTF-8, at the very end: the whole file is Windows-1252.
+      [Buffer.concat([Buffer.from(`${long}`, 'utf8'), Buffer.from([0x80])]), 'windows-1252', false],
+      [iconv.encode(`${long}\u0152`, 'win1252'), 'windows-1252', false],
       [
-        Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(long, 'utf-16le'), Buffer.from([0x41])]),
-        'detect',
+        bom([0xff, 0xfe], Buffer.concat([iconv.encode(long, 'utf-16le'), Buffer.from([0x41])])),
+        'utf-16le',
+        true,
       ],
-      [iconv.encode(`${long}😀`, 'utf-16be'), 'utf-16be'],
+      [iconv.encode(`gemeente;bsn\r\n${long}😀`, 'utf-16be'), 'utf-16be', false],
+      [iconv.encode('gemeente;bsn;toewijzingnummer\r\n', 'utf-16le'), 'utf-16le', false],
     ];
-    for (const [bytes, wanted] of cases) {
-      const r = await both(bytes, wanted);
-      expect(r.whole.ok).toBe(true);
-      expect(r.streamed).toMatchObject({ ok: true, encoding: r.whole.ok ? r.whole.encoding : '' });
+    for (const [bytes, encoding, hasBom] of cases) {
+      const r = await both(bytes);
+      expect(r.detected).toMatchObject({ ok: true, encoding, bom: hasBom });
+      expect(r.whole).toMatchObject({ ok: true, encoding });
+      expect(r.decoded).toEqual({ ok: true, blank: false });
       expect(r.text === (r.whole.ok ? r.whole.text : undefined)).toBe(true);
     }
+    expect((await both(Buffer.from('gemeente;bsn\n', 'utf8'))).detected).toMatchObject({ ascii: true });
   });
 
-  it('gives the same verdicts: invalid bytes anywhere before NUL bytes, blank text', async () => {
-    const nulThenInvalid = Buffer.concat([Buffer.from(`a\u0000${long}`, 'utf8'), Buffer.from([0xc3])]);
-    const cases: [Buffer, Parameters<typeof decodeText>[1]][] = [
-      [nulThenInvalid, 'utf-8'],
-      [nulThenInvalid, 'detect'],
-      [Buffer.from(`${long}\u0000`, 'utf8'), 'detect'],
-      [Buffer.from([0xff, 0xfe, 0x41]), 'utf-8'],
-    ];
-    for (const [bytes, wanted] of cases) {
-      const r = await both(bytes, wanted);
-      expect(r.whole.ok).toBe(false);
-      expect(r.streamed).toEqual({ ok: false, reason: r.whole.ok ? '' : r.whole.reason });
-    }
-    expect((await both(Buffer.from(' \r\n\t\u00a0\r\n', 'utf8'), 'detect')).streamed).toMatchObject({
-      ok: true,
-      blank: true,
+  it('refuses binary data, before or after decoding, and finds blank text', async () => {
+    const binary = /^onleesbaar: het bestand bevat binaire gegevens/;
+    expect((await both(Buffer.from(`a\u0000${long}`, 'utf8'))).detected).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(binary),
     });
+    const utf16WithNul = bom([0xff, 0xfe], iconv.encode('gemeente\u0000bsn', 'utf-16le'));
+    expect((await both(utf16WithNul)).decoded).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(binary),
+    });
+    expect((await both(Buffer.from(' \r\n\t\u00a0\r\n', 'utf8'))).decoded).toEqual({ ok: true, blank: true });
   });
 });

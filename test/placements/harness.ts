@@ -7,11 +7,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModels } from '../../pipelines/build/index.js';
 import type { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { sqlDir } from '../../pipelines/lib/paths.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+import { buildModels } from '../../pipelines/models/index.js';
 import type { IndicatorRow as ReportIndicatorRow } from '../../reports/disclosure.js';
 
 export interface Traject {

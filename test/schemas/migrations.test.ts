@@ -8,7 +8,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModels } from '../../pipelines/build/index.js';
 import { generateRegion } from '../../pipelines/generate/region.js';
 import { ingestInbox } from '../../pipelines/ingest/index.js';
 import { ident, Warehouse } from '../../pipelines/lib/db.js';
@@ -18,6 +17,7 @@ import { warehouseSchemaDir } from '../../pipelines/lib/paths.js';
 import { SecretKey } from '../../pipelines/lib/pseudonym.js';
 import { release } from '../../pipelines/lib/version.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+import { buildModels } from '../../pipelines/models/index.js';
 
 const fixture = join(import.meta.dirname, 'warehouse-0.1.0');
 const clock = () => new Date('2026-07-01T02:00:00Z');

@@ -182,3 +182,22 @@ export async function closeMessagePool(): Promise<void> {
   shared = undefined;
   await pool?.close();
 }
+
+let holders = 0;
+
+/**
+ * Holds the process's pool for one ingest; the returned function lets go of it, and the last to let go
+ * stops the threads. Idle workers are unref'd, but that is not enough to let the process end: on Node 20
+ * a pool of two threads of which one never got a batch kept `rijm ingest` alive after its summary.
+ * Stopping them when the work is done makes every command that ingests end with its exit code.
+ */
+export function holdMessagePool(): () => Promise<void> {
+  holders++;
+  let held = true;
+  return async () => {
+    if (!held) return;
+    held = false;
+    holders--;
+    if (holders === 0) await closeMessagePool();
+  };
+}

@@ -1,22 +1,35 @@
 /**
- * CSV → the batch's staging table (file, line + one VARCHAR per standard column), through DuckDB `read_csv`.
+ * CSV → the batch's staging table (file, line + one VARCHAR per standard column), in one direction:
+ * bytes → encoding (./encoding.ts) → dialect and header → data records → DuckDB `read_csv` → the table.
  *
  * The text is decoded and scanned as a stream, once, in JS, quote-aware, to find where each record starts:
- * that gives the physical line the user sees (a quoted line break makes a record span lines), finds the
- * header below title rows, detects the delimiter, and normalises CR-only and CRLF line ends. Each data
- * record is written, as it is found, to a scratch UTF-8 file with its line number as an extra first field,
- * so rows that `read_csv` keeps and rows it rejects (`store_rejects`) both carry their line, and a large
- * file is never held whole. A record whose quote is never closed swallows the rest of the file; it is
- * quarantined here, as DuckDB would drop it silently.
+ * that gives the physical line the user sees (a quoted line break makes a record span lines) and
+ * normalises CR-only and CRLF line ends. The start of the text is kept until the dialect is decided: for
+ * each allowed delimiter (the profile's first) and quote (the profile's, then `"`), the first records are
+ * searched for the header, and the file is read with the one that finds it (see `decideDialect`). Each
+ * data record is then written, as it is found, to a scratch UTF-8 file with its line number as an extra
+ * first field, so rows that `read_csv` keeps and rows it rejects (`store_rejects`) both carry their line,
+ * and a large file is never held whole. A record whose quote is never closed swallows the rest of the
+ * file; it is quarantined here, as DuckDB would drop it silently.
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Profile, TabularFormat } from '../../../schemas/profile.js';
+import type { Profile } from '../../../schemas/profile.js';
 import { literal } from '../../lib/db.js';
 import { columnSpecs, type TabularType } from './columns.js';
-import { decodeFile, type TextSink } from './decode.js';
-import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, missingColumnsReason } from './header.js';
+import {
+  DELIMITERS,
+  type Delimiter,
+  type DialectFact,
+  delimiterLabel,
+  type Expectation,
+  fact,
+  headerFact,
+  quoteLabel,
+} from './dialect.js';
+import { decodeFile, detectEncoding, encodingFact, encodingLabel } from './encoding.js';
+import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, searchedWhere } from './header.js';
 import type { FileRef, Staged, StageTarget } from './stage.js';
 
 const LF = 10;
@@ -120,8 +133,10 @@ function blankPattern(delimiter: string): RegExp {
   return new RegExp(`^[\\s${delimiter === '\t' ? '' : delimiter.replace(/[\\\]^-]/g, '\\$&')}]*$`);
 }
 
-interface HeaderFound {
-  delimiter: string;
+/** The header search of one delimiter and quote on the start of the text. */
+interface HeaderTry {
+  delimiter: Delimiter;
+  quote: string;
   search: HeaderSearch;
   /** The header record. */
   header: RecordSpan | undefined;
@@ -135,39 +150,120 @@ interface HeaderFound {
 
 function searchHeader(
   text: string,
-  delimiter: string,
-  format: TabularFormat,
+  delimiter: Delimiter,
+  quote: string,
+  headerRow: number | undefined,
   type: TabularType,
   profile: Profile,
-): HeaderFound {
+): HeaderTry {
   const blank = blankPattern(delimiter);
   const spans: RecordSpan[] = [];
   let complete = false;
-  scanRecords(text, delimiter, format.quote, (r) => {
-    if (format.headerRow !== undefined ? r.line <= format.headerRow : true) {
-      if (!blank.test(text.slice(r.start, r.end))) spans.push(r);
-    }
-    const more =
-      format.headerRow !== undefined ? r.line < format.headerRow : spans.length < HEADER_SEARCH_ROWS;
+  // The first 20 records that are not blank, and on to the profile's header row when it lies further.
+  scanRecords(text, delimiter, quote, (r) => {
+    if (!blank.test(text.slice(r.start, r.end))) spans.push(r);
+    const more = spans.length < HEADER_SEARCH_ROWS || (headerRow !== undefined && r.line < headerRow);
     if (!more) complete = r.end < text.length;
     return more;
   });
-  const rows = spans.map((r) => splitFields(text.slice(r.start, r.end), delimiter, format.quote));
+  const rows = spans.map((r) => splitFields(text.slice(r.start, r.end), delimiter, quote));
   const search = findHeader(
     rows,
     spans.map((r) => r.line),
     type,
     profile,
-    format.headerRow,
+    headerRow,
   );
-  const header = search.index === undefined ? undefined : spans[search.index];
   return {
     delimiter,
+    quote,
     search,
-    header,
+    header: search.index === undefined ? undefined : spans[search.index],
     fields: search.index === undefined ? [] : rows[search.index]!,
     complete,
   };
+}
+
+/** How the file is read, once decided from the start of its text. */
+type Decision =
+  | { ok: true; chosen: HeaderTry; facts: DialectFact[] }
+  | { ok: false; reason: string }
+  /** More text is needed to decide. */
+  | undefined;
+
+/**
+ * The dialect of the start of the text, the profile as the expectation: its delimiter and quote when
+ * they find the header; else the one other delimiter that does (a departure); two others that both do
+ * are ambiguous, and none is a file without its required columns. Per delimiter the profile's quote is
+ * tried first and `"` (delivery.md §3.4) only when that finds no header. `atEnd`: `text` is all there is.
+ */
+function decideDialect(
+  text: string,
+  expect: Expectation,
+  type: TabularType,
+  profile: Profile,
+  atEnd: boolean,
+  encoding: string,
+): Decision {
+  const delimiters: Delimiter[] =
+    expect.delimiter === 'detect'
+      ? [...DELIMITERS]
+      : [expect.delimiter, ...DELIMITERS.filter((d) => d !== expect.delimiter)];
+  const quotes = expect.quote === '"' ? ['"'] : [expect.quote, '"'];
+  const found: HeaderTry[] = [];
+  const failed: HeaderTry[] = [];
+  for (const delimiter of delimiters) {
+    let best: HeaderTry | undefined;
+    for (const quote of quotes) {
+      const t = searchHeader(text, delimiter, quote, expect.headerRow, type, profile);
+      if (!t.complete && !atEnd) return undefined;
+      if (t.header) {
+        found.push(t);
+        best = undefined;
+        break;
+      }
+      if (!best || t.search.match.missing.length < best.search.match.missing.length) best = t;
+    }
+    if (best) failed.push(best);
+    // The profile's own delimiter finds the header: no other can change that.
+    if (found.length > 0 && found[0]!.delimiter === expect.delimiter) break;
+  }
+  const chosen =
+    found.find((t) => t.delimiter === expect.delimiter) ?? (found.length === 1 ? found[0] : undefined);
+  if (!chosen) {
+    if (found.length > 1) {
+      const where = found
+        .map((t) => `met ${delimiterLabel(t.delimiter)} op regel ${t.header!.line}`)
+        .join(', ');
+      return {
+        ok: false,
+        reason: `niet eenduidig te lezen (${encoding}): meer dan één scheidingsteken geeft een kopregel met de verplichte kolommen (${where}) en geen ervan is dat van het profiel`,
+      };
+    }
+    const tried = failed
+      .map((t) => `${delimiterLabel(t.delimiter)} mist ${t.search.match.missing.join(', ')}`)
+      .join('; ');
+    return {
+      ok: false,
+      reason: `geen ${type}-bestand: verplichte kolommen ontbreken ${searchedWhere(expect.headerRow, 'regel')}, bij elk toegestaan scheidingsteken (gelezen als ${encoding}); geprobeerd: ${tried}`,
+    };
+  }
+  const facts = [
+    fact(
+      'scheidingsteken',
+      expect.delimiter === 'detect' ? null : delimiterLabel(expect.delimiter),
+      delimiterLabel(chosen.delimiter),
+      expect.delimiter !== 'detect' && chosen.delimiter !== expect.delimiter,
+    ),
+    fact(
+      'aanhalingsteken',
+      quoteLabel(expect.quote),
+      quoteLabel(chosen.quote),
+      chosen.quote !== expect.quote,
+    ),
+    headerFact(chosen.header!.line, expect.headerRow, 'regel'),
+  ];
+  return { ok: true, chosen, facts };
 }
 
 /**
@@ -301,13 +397,11 @@ class LineList {
 
 /** Writes text to a file in large pieces. */
 class TextFile {
-  readonly #path: string;
   #fd: number;
   #pending: string[] = [];
   #pendingLength = 0;
 
   constructor(path: string) {
-    this.#path = path;
     this.#fd = openSync(path, 'w');
   }
 
@@ -323,12 +417,6 @@ class TextFile {
     this.#pendingLength = 0;
   }
 
-  /** Empties the file. */
-  truncate(): void {
-    this.close();
-    this.#fd = openSync(this.#path, 'w');
-  }
-
   close(): void {
     this.#pending = [];
     this.#pendingLength = 0;
@@ -338,27 +426,33 @@ class TextFile {
 }
 
 /**
- * The decoded text of a CSV, as it arrives: the start is kept until the header is found (for each
- * delimiter tried, in order), then each data record goes to the scratch file.
+ * The start of a text is kept while the dialect is not decided. A file whose first records are very
+ * long (a quote opened early and never closed) is decided on this much of it, so memory stays bounded.
  */
-class CsvStager implements TextSink {
-  readonly #format: TabularFormat;
+const MAX_PREFIX_CHARS = 4 * 1024 * 1024;
+
+/**
+ * The decoded text of a CSV, as it arrives: the start is kept until the dialect is decided, then each
+ * data record goes to the scratch file.
+ */
+class CsvStager {
+  readonly #expect: Expectation;
   readonly #type: TabularType;
   readonly #profile: Profile;
+  readonly #encoding: string;
   readonly #file: TextFile;
   #prefix = '';
   #searchedAt = 0;
   #scanner: RecordScanner | undefined;
-  found: HeaderFound | undefined;
-  /** Why the file has no header, once the search is over. */
-  missing: string | undefined;
+  decision: Decision;
   lines = new LineList();
   unterminated: number | undefined;
 
-  constructor(format: TabularFormat, type: TabularType, profile: Profile, path: string) {
-    this.#format = format;
+  constructor(expect: Expectation, type: TabularType, profile: Profile, encoding: string, path: string) {
+    this.#expect = expect;
     this.#type = type;
     this.#profile = profile;
+    this.#encoding = encoding;
     this.#file = new TextFile(path);
   }
 
@@ -367,37 +461,30 @@ class CsvStager implements TextSink {
       this.#scanner.write(text);
       return;
     }
-    if (this.missing !== undefined) return;
+    if (this.decision) return;
     this.#prefix += text;
     // Searched again each time the start has doubled: a header far down costs linear time, not quadratic.
-    if (this.#prefix.length >= 2 * this.#searchedAt) this.#search(false);
+    if (this.#prefix.length >= 2 * this.#searchedAt) this.#decide(this.#prefix.length >= MAX_PREFIX_CHARS);
   }
 
-  #search(atEnd: boolean): void {
+  #decide(atEnd: boolean): void {
     this.#searchedAt = this.#prefix.length;
-    const format = this.#format;
-    const candidates = format.delimiter === 'detect' ? [';', ',', '\t'] : [format.delimiter];
-    const tries: HeaderFound[] = [];
-    for (const d of candidates) {
-      const t = searchHeader(this.#prefix, d, format, this.#type, this.#profile);
-      if (!t.complete && !atEnd) return;
-      tries.push(t);
-      if (t.header) break;
-    }
-    const found = tries.find((t) => t.header !== undefined);
+    const decision = decideDialect(
+      this.#prefix,
+      this.#expect,
+      this.#type,
+      this.#profile,
+      atEnd,
+      this.#encoding,
+    );
+    if (!decision) return;
+    this.decision = decision;
     const prefix = this.#prefix;
     this.#prefix = '';
-    if (!found?.header) {
-      const best = [...tries].sort(
-        (a, b) => a.search.match.missing.length - b.search.match.missing.length,
-      )[0]!;
-      this.missing = missingColumnsReason(best.search, this.#type, format.headerRow, 'regel');
-      return;
-    }
-    this.found = found;
-    const { delimiter, header } = found;
+    if (!decision.ok) return;
+    const { delimiter, quote, header } = decision.chosen;
     const blank = blankPattern(delimiter);
-    this.#scanner = new RecordScanner(delimiter, format.quote, header.line, (record, line, unterminated) => {
+    this.#scanner = new RecordScanner(delimiter, quote, header!.line, (record, line, unterminated) => {
       if (blank.test(record)) return true;
       this.lines.push(line);
       if (unterminated) {
@@ -407,25 +494,14 @@ class CsvStager implements TextSink {
       this.#file.write(`${line}${delimiter}${/\r/.test(record) ? record.replace(/\r\n?/g, '\n') : record}\n`);
       return true;
     });
-    this.#scanner.write(prefix.slice(header.end));
+    this.#scanner.write(prefix.slice(header!.end));
   }
 
   /** The end of the text. */
   end(): void {
-    if (!this.#scanner && this.missing === undefined) this.#search(true);
+    if (!this.decision) this.#decide(true);
     this.#scanner?.end();
     this.#file.flush();
-  }
-
-  reset(): void {
-    this.#prefix = '';
-    this.#searchedAt = 0;
-    this.#scanner = undefined;
-    this.found = undefined;
-    this.missing = undefined;
-    this.lines = new LineList();
-    this.unterminated = undefined;
-    this.#file.truncate();
   }
 
   close(): void {
@@ -434,32 +510,38 @@ class CsvStager implements TextSink {
 }
 
 /**
- * Reads a CSV file into the batch: decoded (see `decodeFile`) and scanned as a stream. A file that cannot
- * be decoded, is blank, or has no header is rejected with the reason.
+ * Reads a CSV file into the batch's table: its encoding, then its dialect and header, then its records
+ * (see the module comment). A file that is no text, is blank, has no header in any allowed dialect or in
+ * two of them is rejected with the reason; a file that is read carries the facts of how.
  */
-export async function stageCsv(
+export async function readCsv(
   ref: FileRef,
   target: StageTarget,
   path: string,
-  format: TabularFormat,
+  expect: Expectation,
   type: TabularType,
   profile: Profile,
 ): Promise<Staged> {
+  const detected = await detectEncoding(path);
+  if (!detected.ok) return { ok: false, reason: detected.reason };
   const dir = mkdtempSync(join(tmpdir(), 'rijm-csv-'));
   try {
     const rows = join(dir, 'rows.csv');
-    const stager = new CsvStager(format, type, profile, rows);
+    const stager = new CsvStager(expect, type, profile, encodingLabel(detected), rows);
     let decoded: Awaited<ReturnType<typeof decodeFile>>;
     try {
-      decoded = await decodeFile(path, format.encoding, stager);
+      decoded = await decodeFile(path, detected, (text) => stager.write(text));
       if (decoded.ok) stager.end();
     } finally {
       stager.close();
     }
     if (!decoded.ok) return { ok: false, reason: decoded.reason };
     if (decoded.blank) return { ok: false, reason: 'leeg bestand: er staat niets in' };
-    if (!stager.found?.header) return { ok: false, reason: stager.missing ?? 'geen kopregel gevonden' };
-    return await loadRows(ref, target, rows, format.quote, stager, type);
+    const decision = stager.decision!;
+    if (!decision.ok) return { ok: false, reason: decision.reason };
+    const staged = await loadRows(ref, target, rows, decision.chosen, stager, type);
+    if (!staged.ok) return staged;
+    return { ...staged, dialect: [encodingFact(detected, expect.encoding), ...decision.facts] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -470,11 +552,11 @@ async function loadRows(
   ref: FileRef,
   target: StageTarget,
   path: string,
-  quote: string,
-  read: { found?: HeaderFound; lines: LineList; unterminated: number | undefined },
+  chosen: HeaderTry,
+  read: { lines: LineList; unterminated: number | undefined },
   type: TabularType,
 ): Promise<Staged> {
-  const { delimiter, header, fields, search } = read.found!;
+  const { delimiter, quote, header, fields, search } = chosen;
   const { lines, unterminated } = read;
   if (lines.length === 0) {
     return { ok: false, reason: `alleen een kopregel (regel ${header!.line}), geen gegevensregels` };
@@ -560,7 +642,7 @@ async function loadRows(
     lost += missing.length;
     await db.run('drop table tab_lines');
   }
-  return { ok: true, rowsRead: lines.length, quarantinedBefore: rejected + lost };
+  return { ok: true, rowsRead: lines.length, quarantinedBefore: rejected + lost, dialect: [] };
 }
 
 async function insertLineFault(ref: FileRef, line: number, rule: string, reason: string): Promise<void> {

@@ -1,27 +1,13 @@
 /**
- * The profile's view of one file: its format (the profile's `tabular`, overridden per type), and which
- * row is the header and which column is which standard column (aliases matched case- and
- * space-insensitively).
+ * The header of a tabular file: which row it is and which column is which standard column (aliases of
+ * the profile matched case- and space-insensitively). Used alike by the CSV and the XLSX reader, on the
+ * first rows they read.
  */
-import { Profile, type TabularFormat } from '../../../schemas/profile.js';
-import type { Gemeente } from '../../lib/gemeenten.js';
+import type { Profile } from '../../../schemas/profile.js';
 import { columnSpecs, requiredColumns, type TabularType } from './columns.js';
 
-/** Rows searched for the header when the profile does not say where it is. */
+/** Rows searched for the header: "the header may sit below a few title rows" (delivery.md §3.4). */
 export const HEADER_SEARCH_ROWS = 20;
-
-/** The profile of a gemeente, or the defaults (detect everything) when it has none. */
-export function profileFor(gemeente: Gemeente, profile: Profile | undefined): Profile {
-  return profile ?? Profile.parse({ gemeente: gemeente.cbsCode, naam: gemeente.naam });
-}
-
-/** The profile's format for one file type: `tabular` with the type's overrides. */
-export function formatFor(profile: Profile, type: TabularType): TabularFormat {
-  const override = Object.fromEntries(
-    Object.entries(profile.types[type] ?? {}).filter(([, v]) => v !== undefined),
-  );
-  return { ...profile.tabular, ...override };
-}
 
 /** `Toewijzing nummer`, `toewijzing_nummer` and `TOEWIJZINGNUMMER` are the same name. */
 export function normaliseName(name: string): string {
@@ -65,13 +51,16 @@ export function matchHeader(cells: readonly string[], type: TabularType, profile
 export interface HeaderSearch {
   /** Index into the rows given of the header row; undefined when none has the required columns. */
   index: number | undefined;
+  /** The header's match, or the best candidate's (fewest required columns missing), for the reason. */
   match: HeaderMatch;
+  /** The header is the row the profile names. */
+  atProfileRow: boolean;
 }
 
 /**
- * Finds the header among the first rows: the row at `headerRow` (1-based, as numbered in `rowNumbers`)
- * when the profile says so, else the first of the rows that holds every required column. When there is
- * none, `match` is the best candidate (most required columns), for the reason.
+ * Finds the header among the first rows (blank rows left out; `rowNumbers` their 1-based line or row):
+ * the row the profile names (`headerRow`) when it holds every required column, else the first of the
+ * first 20 rows that does.
  */
 export function findHeader(
   rows: readonly (readonly string[])[],
@@ -80,32 +69,29 @@ export function findHeader(
   profile: Profile,
   headerRow: number | undefined,
 ): HeaderSearch {
-  const empty: HeaderMatch = { positions: new Map(), names: new Map(), missing: requiredColumns(type) };
-  if (headerRow !== undefined) {
-    const index = rowNumbers.indexOf(headerRow);
-    if (index < 0) return { index: undefined, match: empty };
-    const match = matchHeader(rows[index]!, type, profile);
-    return { index: match.missing.length === 0 ? index : undefined, match };
-  }
-  let best = empty;
-  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS); i++) {
+  let best: HeaderMatch = { positions: new Map(), names: new Map(), missing: requiredColumns(type) };
+  const consider = (i: number, atProfileRow: boolean): HeaderSearch | undefined => {
     const match = matchHeader(rows[i]!, type, profile);
-    if (match.missing.length === 0) return { index: i, match };
+    if (match.missing.length === 0) return { index: i, match, atProfileRow };
     if (match.missing.length < best.missing.length) best = match;
+    return undefined;
+  };
+  const named = headerRow === undefined ? -1 : rowNumbers.indexOf(headerRow);
+  if (named >= 0) {
+    const found = consider(named, true);
+    if (found) return found;
   }
-  return { index: undefined, match: best };
+  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS); i++) {
+    const found = consider(i, false);
+    if (found) return found;
+  }
+  return { index: undefined, match: best, atProfileRow: false };
 }
 
-/** Plain-Dutch reason for a file without a usable header. */
-export function missingColumnsReason(
-  search: HeaderSearch,
-  type: TabularType,
-  headerRow: number | undefined,
-  unit: 'regel' | 'rij',
-): string {
-  const where =
-    headerRow !== undefined
-      ? `in ${unit} ${headerRow} (de kopregel volgens het profiel)`
-      : `in de eerste ${HEADER_SEARCH_ROWS} ${unit === 'regel' ? 'regels' : 'rijen'}`;
-  return `geen ${type}-bestand: verplichte kolommen ontbreken ${where}: ${search.match.missing.join(', ')}`;
+/** Where the header was looked for, for a reason: "in de eerste 20 regels" (and the profile's row). */
+export function searchedWhere(headerRow: number | undefined, unit: 'regel' | 'rij'): string {
+  const first = `in de eerste ${HEADER_SEARCH_ROWS} ${unit === 'regel' ? 'regels' : 'rijen'}`;
+  return headerRow !== undefined && headerRow > HEADER_SEARCH_ROWS
+    ? `${first} en in ${unit} ${headerRow} (de kopregel volgens het profiel)`
+    : first;
 }

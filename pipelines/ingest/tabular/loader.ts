@@ -1,20 +1,24 @@
 /**
  * The loaders of the municipalities' own exports, `uitkomsten` and `clientbestand` (delivery.md §3.2–3.4):
- * CSV or XLSX, read as the gemeente's profile says, checked row by row in bulk SQL, pseudonymised into
- * raw.<type>, faulty rows in meta.quarantine. Rows read = loaded + quarantined, for every file.
+ * CSV or XLSX, each file read in one direction — bytes → encoding → dialect → header → rows (./csv.ts,
+ * ./xlsx.ts) → the batch's staging table → the values' dialect (./values.ts) → the row rules in bulk SQL
+ * (./rules.ts) → raw.<type>, faulty rows in meta.quarantine. The profile is what each step expects, not
+ * what it must find: what a file was read with is in its outcome (meta.dialects), departures included.
+ * Rows read = loaded + quarantined, for every file.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import yauzl from 'yauzl';
-import type { Profile, TabularFormat } from '../../../schemas/profile.js';
+import type { Profile } from '../../../schemas/profile.js';
 import type { Warehouse } from '../../lib/db.js';
 import type { SecretKey } from '../../lib/pseudonym.js';
 import type { DeliveredFile, Limits, LoadBatch, LoadContext, Loader, LoadOutcome } from '../types.js';
 import { columnSpecs, type TabularType } from './columns.js';
-import { stageCsv } from './csv.js';
-import { formatFor, profileFor } from './header.js';
+import { readCsv } from './csv.js';
+import { type DialectFact, type Expectation, expectationFor, profileFor } from './dialect.js';
 import { checkRows, type RowCounts, storeRows } from './rules.js';
 import type { FileRef, Staged } from './stage.js';
-import { stageXlsx } from './xlsx.js';
+import { dateFacts, decideDecimals } from './values.js';
+import { readXlsx } from './xlsx.js';
 
 function rejected(reason: string, recordsRead = 0): LoadOutcome {
   return {
@@ -110,11 +114,11 @@ export async function workbookOverLimits(bytes: Buffer, limits: Limits): Promise
   });
 }
 
-/** A group of files in the batch checked together: one gemeente, type and format. */
+/** A group of files in the batch checked together: one gemeente, type and expectation. */
 interface Group {
   table: string;
   type: TabularType;
-  format: TabularFormat;
+  format: Expectation;
   profile: Profile;
   gemeente: string;
 }
@@ -127,6 +131,8 @@ interface Waiting {
   rowsRead: number;
   /** Rows quarantined while reading (unreadable lines). */
   quarantinedBefore: number;
+  /** How it was read so far. */
+  dialect: DialectFact[];
 }
 
 let tableCount = 0;
@@ -135,21 +141,23 @@ let tableCount = 0;
 const TABULAR = { name: 'tabular' };
 
 /**
- * The tabular files of one worker: each file is read (decoded, header found, rows staged) when it is
- * added, and the row rules, the quarantine and the load run once per group of files at `flush`. A file
- * of a few hundred rows then costs one statement instead of a dozen.
+ * The tabular files of one worker: each file is read (decoded, dialect and header found, rows staged)
+ * when it is added, and the values' dialect, the row rules, the quarantine and the load run once per
+ * group of files at `flush`. A file of a few hundred rows then costs one statement instead of a dozen.
  */
 export class TabularBatch implements LoadBatch {
   readonly #db: Warehouse;
   #groups = new Map<string, Group>();
   #waiting: Waiting[] = [];
   #key: SecretKey | undefined;
+  /** File numbers in the batch, never reused: a rejected file's number would meet its leftovers. */
+  #files = 0;
 
   constructor(db: Warehouse) {
     this.#db = db;
   }
 
-  async #group(type: TabularType, format: TabularFormat, profile: Profile, gemeente: string): Promise<Group> {
+  async #group(type: TabularType, format: Expectation, profile: Profile, gemeente: string): Promise<Group> {
     const key = JSON.stringify([type, format, gemeente, profile.columnAliases, profile.codeMaps]);
     let group = this.#groups.get(key);
     if (!group) {
@@ -172,35 +180,27 @@ export class TabularBatch implements LoadBatch {
     const type: TabularType = file.type;
     this.#key = ctx.key;
     const profile = profileFor(file.gemeente, ctx.profile);
-    const format = formatFor(profile, type);
+    const expect = expectationFor(profile, type);
     // The first bytes say what the file is; only a workbook is read whole (a CSV is streamed).
     const head = readHead(file.path);
     if (head.length === 0) return rejected('leeg bestand: er staat niets in');
+    const container = sniffContainer(head, file.name);
+    if (typeof container === 'object') return rejected(container.refused);
     const ref: FileRef = {
       db: this.#db,
       deliveryId: file.deliveryId,
       gemeente: file.gemeente.cbsCode,
       fileName: file.name,
     };
-    const container = sniffContainer(head, file.name);
+    const group = await this.#group(type, expect, profile, ref.gemeente);
+    const target = { table: group.table, file: this.#files++ };
     let staged: Staged;
-    let group: Group;
-    const number = this.#waiting.length;
     if (container === 'xlsx') {
       const bomb = await workbookOverLimits(readFileSync(file.path), ctx.limits);
       if (bomb) return rejected(bomb);
-      staged = await stageXlsx(ref, file.path, format, type, profile);
-      group = await this.#group(type, format, profile, ref.gemeente);
-      if (staged.ok) {
-        await this.#db.run(
-          `insert into ${group.table} select ${number}, * from tab_rows; drop table tab_rows`,
-        );
-      }
-    } else if (container === 'csv') {
-      group = await this.#group(type, format, profile, ref.gemeente);
-      staged = await stageCsv(ref, { table: group.table, file: number }, file.path, format, type, profile);
+      staged = await readXlsx(ref, target, file.path, expect, type, profile);
     } else {
-      return rejected(container.refused);
+      staged = await readCsv(ref, target, file.path, expect, type, profile);
     }
     if (!staged.ok) {
       ctx.log.warn('tabular_file_rejected', {
@@ -212,11 +212,12 @@ export class TabularBatch implements LoadBatch {
       return rejected(staged.reason);
     }
     this.#waiting.push({
-      file: number,
+      file: target.file,
       group,
       delivered: file,
       rowsRead: staged.rowsRead,
       quarantinedBefore: staged.quarantinedBefore,
+      dialect: staged.dialect,
     });
     return null;
   }
@@ -246,20 +247,61 @@ export class TabularBatch implements LoadBatch {
       ]),
     );
     for (const group of groups) {
-      const files = waiting.filter((w) => w.group === group);
-      if (files.length > 0) {
-        await checkRows(db, group.table, group.gemeente, group.type, group.format, group.profile);
-        const counts = await storeRows(db, group.type, this.#key!);
-        for (const w of files) outcomes.set(w.delivered.deliveryId, outcomeOf(w, counts.get(w.file)));
+      let files = waiting.filter((w) => w.group === group);
+      if (files.length === 0) continue;
+      const decimals = await decideDecimals(
+        db,
+        group.table,
+        files.map((w) => w.file),
+        group.type,
+        group.format.decimal,
+      );
+      for (const w of files) {
+        const d = decimals.get(w.file)!;
+        if (!('reject' in d)) continue;
+        // Rejected whole: none of its rows stays, not even the lines quarantined while reading.
+        await db.run(`delete from ${group.table} where file = ${w.file}`);
+        await db.run('delete from meta.quarantine where delivery_id = $1', [w.delivered.deliveryId]);
+        outcomes.set(w.delivered.deliveryId, rejected(d.reject));
+      }
+      files = files.filter((w) => !('reject' in decimals.get(w.file)!));
+      if (files.length === 0) continue;
+      await db.run('create or replace temp table tab_file_decimals (file integer, decimaal varchar)');
+      await db.appendRows(
+        'tab_file_decimals',
+        files.map((w) => {
+          const d = decimals.get(w.file) as { mark: string };
+          return [w.file, d.mark];
+        }),
+      );
+      await checkRows(
+        db,
+        group.table,
+        'tab_file_decimals',
+        group.gemeente,
+        group.type,
+        group.format,
+        group.profile,
+      );
+      const dates = await dateFacts(db, group.type, group.format);
+      const counts = await storeRows(db, group.type, this.#key!);
+      for (const w of files) {
+        const d = decimals.get(w.file) as { facts: DialectFact[] };
+        const dialect = [...w.dialect, ...d.facts, ...(dates.get(w.file) ?? [])];
+        outcomes.set(w.delivered.deliveryId, outcomeOf(w, counts.get(w.file), dialect));
       }
     }
-    await db.run(['tab_batch_files', ...groups.map((g) => g.table)].map((t) => `drop table ${t}`).join('; '));
+    await db.run(
+      ['tab_batch_files', 'tab_file_decimals', ...groups.map((g) => g.table)]
+        .map((t) => `drop table if exists ${t}`)
+        .join('; '),
+    );
     return outcomes;
   }
 }
 
 /** A staged file's outcome from the rule counts of its rows (none: every line was unreadable). */
-function outcomeOf(w: Waiting, counts: RowCounts | undefined): LoadOutcome {
+function outcomeOf(w: Waiting, counts: RowCounts | undefined, dialect: DialectFact[]): LoadOutcome {
   const loaded = counts?.loaded ?? 0;
   const quarantined = (counts?.quarantined ?? 0) + w.quarantinedBefore;
   if (loaded + quarantined !== w.rowsRead) {
@@ -279,6 +321,7 @@ function outcomeOf(w: Waiting, counts: RowCounts | undefined): LoadOutcome {
     recordsLoaded: loaded,
     recordsQuarantined: quarantined,
     recordsSkipped: 0,
+    dialect,
   };
 }
 

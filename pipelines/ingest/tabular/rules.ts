@@ -5,31 +5,15 @@
  * file, line, column, value (never personal data), rule and plain-Dutch reason. Rows without faults are
  * loaded, the others quarantined (one entry per fault, the row counted once).
  */
-import type { DateFormat, Profile, TabularFormat } from '../../../schemas/profile.js';
+import type { DateFormat, Profile } from '../../../schemas/profile.js';
 import type { Warehouse } from '../../lib/db.js';
 import { literal } from '../../lib/db.js';
 import { elfproefSql } from '../../lib/elfproef.js';
 import type { SecretKey } from '../../lib/pseudonym.js';
 import { pseudonymise } from '../../lib/pseudonym.js';
 import { type ColumnSpec, columnSpecs, padsToTwoDigits, type TabularType } from './columns.js';
-
-const dateFormats: Record<DateFormat, { regex: string; strptime: string }> = {
-  'dd-mm-jjjj': { regex: '[0-9]{2}-[0-9]{2}-[0-9]{4}', strptime: '%d-%m-%Y' },
-  'd-m-jjjj': { regex: '[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}', strptime: '%d-%m-%Y' },
-  'jjjj-mm-dd': { regex: '[0-9]{4}-[0-9]{2}-[0-9]{2}', strptime: '%Y-%m-%d' },
-  'dd/mm/jjjj': { regex: '[0-9]{2}/[0-9]{2}/[0-9]{4}', strptime: '%d/%m/%Y' },
-};
-
-const amountPatterns: Record<TabularFormat['decimal'], { regex: string; toPoint: (v: string) => string }> = {
-  comma: {
-    regex: '[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]{1,2})?|[0-9]+(,[0-9]{1,2})?',
-    toPoint: (v) => `replace(replace(${v}, '.', ''), ',', '.')`,
-  },
-  point: {
-    regex: '[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]{1,2})?|[0-9]+(\\.[0-9]{1,2})?',
-    toPoint: (v) => `replace(${v}, ',', '')`,
-  },
-};
+import { DATE_FORMATS, type Expectation } from './dialect.js';
+import { amountPatterns, dateFormats } from './values.js';
 
 const r = (c: ColumnSpec) => `r_${c.name}`;
 const v = (c: ColumnSpec) => `v_${c.name}`;
@@ -69,8 +53,11 @@ function dateSql(value: string, formats: readonly DateFormat[]): string {
   return tries.length === 1 ? tries[0]! : `coalesce(${tries.join(', ')})`;
 }
 
-/** The typed (parsed) value; NULL when the value is empty or invalid. */
-function parsedSql(c: ColumnSpec, format: TabularFormat, codelists: Codelists): string {
+/**
+ * The typed (parsed) value; NULL when the value is empty or invalid. Dates in any allowed format, amounts
+ * with the decimal mark decided for the row's file (`decimaal`, see ./values.ts).
+ */
+function parsedSql(c: ColumnSpec, codelists: Codelists): string {
   const x = v(c);
   const check = c.check;
   switch (check.kind) {
@@ -80,7 +67,7 @@ function parsedSql(c: ColumnSpec, format: TabularFormat, codelists: Codelists): 
     case 'bsn':
       return `case when ${elfproefSql(x)} then ${x} end`;
     case 'date':
-      return dateSql(x, format.dateFormats);
+      return dateSql(x, DATE_FORMATS);
     case 'pattern':
       return `case when regexp_full_match(${x}, '${check.regex}') then ${x} end`;
     case 'codelist':
@@ -91,16 +78,19 @@ function parsedSql(c: ColumnSpec, format: TabularFormat, codelists: Codelists): 
       return `case when regexp_full_match(${x}, '[0-9]{1,10}') and cast(${x} as bigint) between ${check.min} and ${check.max}
         then cast(${x} as integer) end`;
     case 'amount': {
-      const a = amountPatterns[format.decimal];
-      return `case when regexp_full_match(${x}, '${a.regex}')
-        then cast(round(cast(${a.toPoint(x)} as decimal(18, 2)) * 100) as bigint) end`;
+      const read = (mark: 'comma' | 'point') => {
+        const a = amountPatterns[mark];
+        return `case when regexp_full_match(${x}, '${a.regex}')
+          then cast(round(cast(${a.toPoint(x)} as decimal(18, 2)) * 100) as bigint) end`;
+      };
+      return `case when decimaal = 'point' then ${read('point')} else ${read('comma')} end`;
     }
     case 'postcode':
       return `case when regexp_full_match(${x}, '[1-9][0-9]{3} ?[A-Z]{2}|[1-9][0-9]{3}') then left(${x}, 4) end`;
   }
 }
 
-const amountExample: Record<TabularFormat['decimal'], string> = { comma: '1.234,50', point: '1234.50' };
+const amountExample = { comma: '1.234,50', point: '1234.50' } as const;
 
 /** The rows of `tab_checked` for which `condition` holds, as faults of column `c`. */
 function fault(c: ColumnSpec, condition: string, rule: string, reason: string, withValue = true): string {
@@ -109,7 +99,7 @@ function fault(c: ColumnSpec, condition: string, rule: string, reason: string, w
     ${reason} as reason from tab_checked where ${condition}`;
 }
 
-function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): string[] {
+function faultsOf(c: ColumnSpec, format: Expectation, gemeente: string): string[] {
   const x = v(c);
   const out: string[] = [];
   if (c.required) {
@@ -151,13 +141,16 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
       );
       break;
     case 'date': {
-      const matches = dateMatchesSql(x, format.dateFormats);
+      const matches = dateMatchesSql(x, DATE_FORMATS);
+      const others = DATE_FORMATS.filter((f) => !format.dateFormats.includes(f));
       out.push(
         fault(
           c,
           `${x} is not null and not ${matches}`,
           'datum_ongeldig',
-          literal(`${c.name} is geen datum in het formaat ${format.dateFormats.join(' of ')}.`),
+          literal(
+            `${c.name} is geen datum in het formaat ${format.dateFormats.join(' of ')}${others.length > 0 ? ` (of ${others.join(', ')})` : ''}.`,
+          ),
         ),
         fault(
           c,
@@ -197,7 +190,8 @@ function faultsOf(c: ColumnSpec, format: TabularFormat, gemeente: string): strin
           c,
           invalid,
           'bedrag_ongeldig',
-          literal(`${c.name} is geen bedrag in euro's zoals ${amountExample[format.decimal]}.`),
+          `case when decimaal = 'point' then ${literal(`${c.name} is geen bedrag in euro's zoals ${amountExample.point}.`)}
+            else ${literal(`${c.name} is geen bedrag in euro's zoals ${amountExample.comma}.`)} end`,
         ),
       );
       break;
@@ -266,14 +260,16 @@ async function queryCodelists(db: Warehouse): Promise<Codelists> {
 /**
  * Builds `tab_checked` from the staged rows of `source` (file, line and one VARCHAR per standard column;
  * normalised v_ and typed p_ values per row), and `tab_faults` with one row per fault: each rule is a
- * filtered scan, which is far cheaper than building a list per row. `gemeente`: the inbox folder's.
+ * filtered scan, which is far cheaper than building a list per row. `gemeente`: the inbox folder's;
+ * `decimals`: a table of each file's decimal mark (file, decimaal).
  */
 export async function checkRows(
   db: Warehouse,
   source: string,
+  decimals: string,
   gemeente: string,
   type: TabularType,
-  format: TabularFormat,
+  format: Expectation,
   profile: Profile,
 ): Promise<void> {
   const specs = columnSpecs[type];
@@ -281,11 +277,12 @@ export async function checkRows(
   const faults = [...specs.flatMap((c) => faultsOf(c, format, gemeente)), ...crossFaults(type)];
   await db.run(`create or replace temp table tab_checked as
     with trimmed as (
-      select file, line, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')} from ${source}
+      select file, line, d.decimaal, ${specs.map((c) => `${trimmedSql(c)} as ${r(c)}`).join(', ')}
+      from ${source} join ${decimals} d using (file)
     ), normalised as (
       select *, ${specs.map((c) => `${normalisedSql(c, profile)} as ${v(c)}`).join(', ')} from trimmed
     )
-    select *, ${specs.map((c) => `${parsedSql(c, format, codelists)} as ${p(c)}`).join(', ')} from normalised;
+    select *, ${specs.map((c) => `${parsedSql(c, codelists)} as ${p(c)}`).join(', ')} from normalised;
     create or replace temp table tab_faults as ${faults.join('\nunion all\n')}`);
 }
 

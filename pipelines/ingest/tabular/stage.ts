@@ -4,6 +4,7 @@
  * standard column of the type (NULL when the file lacks the column), or the reason it is rejected whole.
  */
 import type { Warehouse } from '../../lib/db.js';
+import type { DialectFact } from './dialect.js';
 
 /** The file being loaded, for bulk inserts into meta.quarantine inside its transaction. */
 export interface FileRef {
@@ -24,8 +25,10 @@ export type Staged =
       ok: true;
       /** Data rows found below the header (blank rows not counted). */
       rowsRead: number;
-      /** Rows already quarantined while reading (unreadable lines), not in `tab_rows`. */
+      /** Rows already quarantined while reading (unreadable lines), not in the table. */
       quarantinedBefore: number;
+      /** How the file was read so far (the values' dialect is decided with the rules). */
+      dialect: DialectFact[];
     }
   /** `detail`: the technical cause, for the log (English). */
   | { ok: false; reason: string; detail?: string };

@@ -1,15 +1,17 @@
 /**
- * XLSX → the staging table `tab_rows`, through exceljs's streaming reader (the workbook is never held in
- * memory whole). The sheet is the profile's, or the first whose first rows hold the header; title rows
- * above the header are skipped. Cells become text the row rules read as they read CSV: date cells in
+ * XLSX → the batch's staging table, in one direction: sheets → header → rows, through exceljs's streaming
+ * reader (the workbook is never held in memory whole). The sheet is the profile's, or the first whose
+ * first rows hold the header; title rows above the header are skipped, and a header on another row than
+ * the profile's is a departure it records. Cells become text the row rules read as they read CSV: date cells in
  * the profile's first date format, numbers in its decimal style, and numbers that lost their leading
  * zeros (a BSN, an AGB code, a two-digit code) padded again.
  */
 import ExcelJS from 'exceljs';
 import type { Profile, TabularFormat } from '../../../schemas/profile.js';
 import { type ColumnSpec, columnSpecs, padsToTwoDigits, type TabularType } from './columns.js';
-import { findHeader, HEADER_SEARCH_ROWS, type HeaderSearch, missingColumnsReason } from './header.js';
-import type { FileRef, Staged } from './stage.js';
+import { type Expectation, headerFact } from './dialect.js';
+import { findHeader, HEADER_SEARCH_ROWS, searchedWhere } from './header.js';
+import type { FileRef, Staged, StageTarget } from './stage.js';
 
 interface SheetRow {
   number: number;
@@ -80,7 +82,6 @@ function isBlank(values: unknown[]): boolean {
   });
 }
 
-/** Reads an XLSX into `tab_rows`; a workbook without a sheet with the header is rejected with the reason. */
 type SheetSource = AsyncIterable<unknown>;
 
 /** Sheets from exceljs's streaming reader: rows are read as they are needed. */
@@ -116,69 +117,80 @@ async function* loadedSheets(path: string): AsyncGenerator<unknown> {
  */
 const WHOLE_READ_MAX_BYTES = 64 * 1024 * 1024;
 
-export async function stageXlsx(
+export async function readXlsx(
   ref: FileRef,
+  target: StageTarget,
   path: string,
-  format: TabularFormat,
+  expect: Expectation,
   type: TabularType,
   profile: Profile,
 ): Promise<Staged> {
-  const staged = await stageSheets(ref, streamedSheets(path), format, type, profile);
+  const staged = await readSheets(ref, target, streamedSheets(path), expect, type, profile);
   if (staged.ok || !/reading '|is not a function|undefined/.test(staged.detail ?? '')) return staged;
   const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
   if (size > WHOLE_READ_MAX_BYTES) return staged;
-  return stageSheets(ref, loadedSheets(path), format, type, profile);
+  return readSheets(ref, target, loadedSheets(path), expect, type, profile);
 }
 
-async function stageSheets(
+/**
+ * The sheets in order: the profile's sheet (others are passed by), or the first whose first rows hold
+ * the header. Its rows go to the batch's table as they are read; a workbook that fails halfway leaves
+ * none of its rows there.
+ */
+async function readSheets(
   ref: FileRef,
+  target: StageTarget,
   reader: SheetSource,
-  format: TabularFormat,
+  expect: Expectation,
   type: TabularType,
   profile: Profile,
 ): Promise<Staged> {
   const specs = columnSpecs[type];
-  await ref.db.run(
-    `create or replace temp table tab_rows (line integer, ${specs.map((c) => `${c.name} varchar`).join(', ')})`,
-  );
-  let best: HeaderSearch | undefined;
+  const tried: string[] = [];
   let sheetsSeen = 0;
+  let appending = false;
   try {
     for await (const sheet of reader) {
       const name = (sheet as unknown as { name?: string }).name ?? '';
       const rows = (sheet as AsyncIterable<{ number: number; values: unknown }>)[Symbol.asyncIterator]();
-      if (format.sheet !== undefined && name !== format.sheet) {
+      if (expect.sheet !== undefined && name !== expect.sheet) {
         while (!(await rows.next()).done) {}
         continue;
       }
       sheetsSeen++;
+      // The first 20 rows that are not blank, and on to the profile's header row when it lies further.
       const head: SheetRow[] = [];
       for (;;) {
-        if (format.headerRow === undefined ? head.length >= HEADER_SEARCH_ROWS : false) break;
+        if (
+          head.length >= HEADER_SEARCH_ROWS &&
+          (expect.headerRow === undefined || head[head.length - 1]!.number >= expect.headerRow)
+        ) {
+          break;
+        }
         const next = await rows.next();
         if (next.done) break;
         const values = (next.value.values as unknown[]).slice(1);
         if (isBlank(values)) continue;
         head.push({ number: next.value.number, values });
-        if (format.headerRow !== undefined && next.value.number >= format.headerRow) break;
       }
       const search = findHeader(
-        head.map((r) => r.values.map((v) => cellText(v, undefined, format) ?? '')),
+        head.map((r) => r.values.map((v) => cellText(v, undefined, expect) ?? '')),
         head.map((r) => r.number),
         type,
         profile,
-        format.headerRow,
+        expect.headerRow,
       );
       if (search.index === undefined) {
-        if (!best || search.match.missing.length < best.match.missing.length) best = search;
+        if (head.length > 0) tried.push(`werkblad '${name}' mist ${search.match.missing.join(', ')}`);
         while (!(await rows.next()).done) {}
         continue;
       }
       const positions = search.match.positions;
       const columns = specs.map((spec) => ({ spec, at: positions.get(spec.name) }));
       const toRow = (r: SheetRow): unknown[] => [
+        target.file,
         r.number,
-        ...columns.map(({ spec, at }) => (at === undefined ? null : cellText(r.values[at], spec, format))),
+        ...columns.map(({ spec, at }) => (at === undefined ? null : cellText(r.values[at], spec, expect))),
       ];
       let read = 0;
       async function* dataRows(): AsyncGenerator<unknown[]> {
@@ -195,26 +207,36 @@ async function stageSheets(
           yield toRow({ number: next.value.number, values });
         }
       }
-      await ref.db.appendRows('tab_rows', dataRows());
+      appending = true;
+      await ref.db.appendRows(target.table, dataRows());
       const headerRowNumber = head[search.index]!.number;
       if (read === 0) {
         return { ok: false, reason: `alleen een kopregel (rij ${headerRowNumber}), geen gegevensrijen` };
       }
-      return { ok: true, rowsRead: read, quarantinedBefore: 0 };
+      return {
+        ok: true,
+        rowsRead: read,
+        quarantinedBefore: 0,
+        dialect: [headerFact(headerRowNumber, expect.headerRow, 'rij')],
+      };
     }
   } catch (error) {
+    if (appending) await ref.db.run(`delete from ${target.table} where file = ${target.file}`);
     return {
       ok: false,
       reason: 'geen leesbaar Excel-bestand (.xlsx): het werkboek kan niet geopend worden',
       detail: (error as Error).message,
     };
   }
-  if (format.sheet !== undefined && sheetsSeen === 0) {
+  if (expect.sheet !== undefined && sheetsSeen === 0) {
     return {
       ok: false,
-      reason: `werkblad '${format.sheet}' (volgens het profiel) ontbreekt in het werkboek`,
+      reason: `werkblad '${expect.sheet}' (volgens het profiel) ontbreekt in het werkboek`,
     };
   }
-  if (!best) return { ok: false, reason: 'het werkboek heeft geen werkblad met gegevens' };
-  return { ok: false, reason: missingColumnsReason(best, type, format.headerRow, 'rij') };
+  if (tried.length === 0) return { ok: false, reason: 'het werkboek heeft geen werkblad met gegevens' };
+  return {
+    ok: false,
+    reason: `geen ${type}-bestand: verplichte kolommen ontbreken ${searchedWhere(expect.headerRow, 'rij')} van elk werkblad; geprobeerd: ${tried.join('; ')}`,
+  };
 }

@@ -3,10 +3,11 @@
  * the helper fills the meta.deliveries row each one points at and sensible defaults for the columns a
  * test does not care about, so a test states only what matters to it.
  */
-import { type BuildSummary, buildModels } from '../../pipelines/build/index.js';
+
 import type { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
 import { openWarehouse } from '../../pipelines/lib/warehouse.js';
+import { type BuildSummary, buildModels } from '../../pipelines/models/index.js';
 
 export const RUN_DATE = new Date('2026-01-15T03:00:00Z');
 export const clock = () => RUN_DATE;

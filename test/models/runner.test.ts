@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildModels, parsePeildatum } from '../../pipelines/build/index.js';
-import { findReferences, orderModels, readModels } from '../../pipelines/build/models.js';
 import { Warehouse } from '../../pipelines/lib/db.js';
 import { memoryLogger } from '../../pipelines/lib/log.js';
+import { buildModels, parsePeildatum } from '../../pipelines/models/index.js';
+import { findReferences, orderModels, readModels } from '../../pipelines/models/models.js';
 import { buildWith, clock } from './helpers.js';
 
 const dirs: string[] = [];

@@ -134,6 +134,19 @@ describe('trajectories (CBS 3.1)', () => {
     );
   });
 
+  it('maps a code the list gives a CBS code outside jeugdhulp through its category, without failing the build', async () => {
+    await withBuild(
+      // 48A03 is jeugdbescherming (21) in the list; delivered under jeugdhulp category 45 it is 02.
+      { jw301: [toewijzing('A', { productcategorie: '45', productcode: '48A03' })] },
+      '2025-06-30',
+      async (db) => {
+        expect(await db.all('select soort, hulpvorm from core.toewijzingen')).toEqual([
+          { soort: 'jeugdhulp', hulpvorm: '02' },
+        ]);
+      },
+    );
+  });
+
   it('maps a product through the product list before its category', async () => {
     await withBuild(
       // 45A07 is listed; a category-45 product without a code falls back to 02.
@@ -331,6 +344,68 @@ describe('delivery episodes', () => {
       { begindatum: '2024-01-01', einddatum: '2024-06-30', reden: null, is_open: false, aantal_episodes: 1 },
     ]);
     expect(await trajecten(given, '2024-06-30')).toEqual([
+      { begindatum: '2024-01-01', einddatum: null, reden: null, is_open: true, aantal_episodes: 1 },
+    ]);
+  });
+});
+
+describe('two starts on one toewijzing on the same day, with different products', () => {
+  it('are two episodes of one trajectory, and do not fail the build', async () => {
+    await withBuild(
+      {
+        jw301: [toewijzing('A')],
+        jw305: [start('A', '2024-01-01'), start('A', '2024-01-01', { productcode: '45A07' })],
+        jw307: [stop('A', '2024-01-01', '2024-03-01', '31', { productcode: '45A07' })],
+      },
+      '2025-06-30',
+      async (db) => {
+        expect(await db.all('select episode_id, einddatum from core.episodes order by episode_id')).toEqual([
+          { episode_id: 'GM0193/A/2024-01-01/45', einddatum: null },
+          { episode_id: 'GM0193/A/2024-01-01/45/45A07', einddatum: '2024-03-01' },
+        ]);
+        expect(await db.all('select aantal_episodes, is_open from core.trajecten')).toEqual([
+          { aantal_episodes: 2, is_open: true },
+        ]);
+      },
+    );
+  });
+});
+
+describe('a paused episode that restarts and never stops', () => {
+  // Start, a reden-20 stop, a restart within 90 days, no later stop, and the toewijzing's Einddatum has
+  // passed: one episode that ends on that Einddatum with reden onbekend, not on the pause with reden 20.
+  const given: Given = {
+    jw301: [toewijzing('A', { einddatum: '2024-12-31' })],
+    jw305: [start('A', '2024-01-01'), start('A', '2024-04-15')],
+    jw307: [stop('A', '2024-01-01', '2024-03-01', '20')],
+  };
+
+  it('ends on the toewijzing Einddatum with reden onbekend once that lies before the peildatum', async () => {
+    await withBuild(given, '2025-06-30', async (db) => {
+      expect(
+        await db.all(
+          'select begindatum, einddatum, reden_beeindiging, is_open, gesloten_op_toewijzing, aantal_onderbrekingen from core.episodes',
+        ),
+      ).toEqual([
+        {
+          begindatum: '2024-01-01',
+          einddatum: '2024-12-31',
+          reden_beeindiging: null,
+          is_open: false,
+          gesloten_op_toewijzing: true,
+          aantal_onderbrekingen: 1,
+        },
+      ]);
+      expect(
+        await db.all('select begindatum, einddatum, reden_beeindiging, is_open from core.trajecten'),
+      ).toEqual([
+        { begindatum: '2024-01-01', einddatum: '2024-12-31', reden_beeindiging: null, is_open: false },
+      ]);
+    });
+  });
+
+  it('stays open while the toewijzing runs', async () => {
+    expect(await trajecten(given, '2024-12-31')).toEqual([
       { begindatum: '2024-01-01', einddatum: null, reden: null, is_open: true, aantal_episodes: 1 },
     ]);
   });
